@@ -1,0 +1,213 @@
+#include "config.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "parse.h"
+#include "signals.h"
+
+const char config_help[] =
+	"usage: reaper [OPTIONS] [--] COMMAND [ARG...]\n"
+	"\n"
+	"Run COMMAND as a child, forward signals to it, reap every orphan,\n"
+	"and exit with COMMAND's status. Options stop at the first\n"
+	"non-option argument.\n"
+	"\n"
+	"  -g, --kill-process-group   forward signals to COMMAND's whole process group\n"
+	"      --setsid               run COMMAND in a new session, not just a group\n"
+	"  -e, --remap-exit CODE      report exit CODE (0-255) as 0; repeatable\n"
+	"  -p, --parent-death-signal SIG\n"
+	"                             have reaper sent SIG when its parent dies\n"
+	"  -s, --subreaper            accepted for tini's sake: reaper always is one\n"
+	"  -v, --verbose              log more; repeat for more (up to -vvv)\n"
+	"  -w, --warn-on-reap         warn for each orphan reaped\n"
+	"  -l, --license              print the licence and exit\n"
+	"  -h, --help                 print this help and exit\n"
+	"      --version              print the version and exit\n"
+	"\n"
+	"Signals: TERM, SIGTERM, term, 15, RTMIN+3.\n"
+	"\n"
+	"Environment:\n"
+	"  REAPER_KILL_PROCESS_GROUP, TINI_KILL_PROCESS_GROUP   as -g (1/0, true/false)\n"
+	"  REAPER_VERBOSITY, TINI_VERBOSITY   verbosity level 0-4 (default 1)\n"
+	"  REAPER_SUBREAPER, TINI_SUBREAPER   accepted, change nothing\n"
+	"\n"
+	"Exit status: COMMAND's status, 128+N if it was killed by signal N,\n"
+	"125 if reaper itself failed, 126 if COMMAND could not be executed,\n"
+	"127 if it was not found.\n";
+
+enum { OPT_VERSION = 256, OPT_SETSID };
+
+static const struct option long_options[] = {
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, OPT_VERSION},
+	{"license", no_argument, NULL, 'l'},
+	{"subreaper", no_argument, NULL, 's'},
+	{"parent-death-signal", required_argument, NULL, 'p'},
+	{"verbose", no_argument, NULL, 'v'},
+	{"warn-on-reap", no_argument, NULL, 'w'},
+	{"kill-process-group", no_argument, NULL, 'g'},
+	{"remap-exit", required_argument, NULL, 'e'},
+	{"setsid", no_argument, NULL, OPT_SETSID},
+	{NULL, 0, NULL, 0},
+};
+
+__attribute__((format(printf, 3, 4)))
+static bool fail(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return false;
+}
+
+static const char *env_get(char *const envp[], const char *name)
+{
+	size_t n = strlen(name);
+
+	for (; envp != NULL && *envp != NULL; envp++)
+		if (strncmp(*envp, name, n) == 0 && (*envp)[n] == '=')
+			return *envp + n + 1;
+	return NULL;
+}
+
+/* REAPER_X wins over TINI_X; *name says which one was read. */
+static const char *env_pair(char *const envp[], const char *reaper,
+			    const char *tini, const char **name)
+{
+	const char *v = env_get(envp, reaper);
+
+	*name = reaper;
+	if (v == NULL) {
+		v = env_get(envp, tini);
+		*name = tini;
+	}
+	return v;
+}
+
+/* An empty value counts as set, as tini reads its variables. */
+static int parse_bool(const char *s)
+{
+	static const char *const yes[] = {"", "1", "true", "yes", "on"};
+	static const char *const no[] = {"0", "false", "no", "off"};
+
+	for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
+		if (strcasecmp(s, yes[i]) == 0)
+			return 1;
+	for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
+		if (strcasecmp(s, no[i]) == 0)
+			return 0;
+	return -1;
+}
+
+static bool parse_env(struct config *cfg, char *const envp[], char *err,
+		      size_t len)
+{
+	const char *name;
+	const char *v;
+	unsigned long n;
+
+	v = env_pair(envp, "REAPER_KILL_PROCESS_GROUP",
+		     "TINI_KILL_PROCESS_GROUP", &name);
+	if (v != NULL) {
+		int b = parse_bool(v);
+		if (b < 0)
+			return fail(err, len, "%s: '%s': not a boolean", name, v);
+		cfg->kill_group = b;
+	}
+	v = env_pair(envp, "REAPER_VERBOSITY", "TINI_VERBOSITY", &name);
+	if (v != NULL) {
+		if (!parse_ulong(v, &n) || n > 4)
+			return fail(err, len, "%s: '%s': not a level from 0 to 4",
+				    name, v);
+		cfg->verbosity = (int)n;
+	}
+	return true;
+}
+
+static bool parse_option(struct config *cfg, int opt, const char *arg,
+			 char *err, size_t len)
+{
+	unsigned long n;
+
+	switch (opt) {
+	case 'h': cfg->mode = MODE_HELP; break;
+	case OPT_VERSION: cfg->mode = MODE_VERSION; break;
+	case 'l': cfg->mode = MODE_LICENSE; break;
+	case 's': break;
+	case 'v': cfg->verbosity++; break;
+	case 'w': cfg->warn_on_reap = true; break;
+	case 'g': cfg->kill_group = true; break;
+	case OPT_SETSID: cfg->setsid = true; break;
+	case 'p':
+		cfg->parent_death_signal = signal_parse(arg);
+		if (cfg->parent_death_signal == 0)
+			return fail(err, len, "-p: '%s': unknown signal", arg);
+		break;
+	case 'e':
+		if (!parse_ulong(arg, &n) || n > 255)
+			return fail(err, len,
+				    "-e: '%s': not an exit code from 0 to 255",
+				    arg);
+		cfg->remap_exit[n / 8] |= (uint8_t)(1u << (n % 8));
+		break;
+	}
+	return true;
+}
+
+/* The option as the user typed it: "--name" for a long one, "-c" for a
+ * short one even when it came bundled ("-vp"). */
+static const char *offending(char **argv, char *buf, size_t len)
+{
+	const char *typed = argv[optind - 1];
+
+	if (strncmp(typed, "--", 2) == 0) {
+		snprintf(buf, len, "%.*s", (int)strcspn(typed, "="), typed);
+		return buf;
+	}
+	snprintf(buf, len, "-%c", optopt);
+	return buf;
+}
+
+bool config_parse(struct config *cfg, int argc, char **argv,
+		  char *const envp[], char *err, size_t len)
+{
+	char buf[64];
+	int opt;
+
+	memset(cfg, 0, sizeof *cfg);
+	cfg->verbosity = 1;
+	if (!parse_env(cfg, envp, err, len))
+		return false;
+	optind = 0; /* a full reset, so that the parser can run again */
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+:hlsp:vwge:", long_options,
+				  NULL)) != -1) {
+		if (opt == '?')
+			return fail(err, len, "'%s': unknown option",
+				    offending(argv, buf, sizeof buf));
+		if (opt == ':')
+			return fail(err, len, "%s: missing value",
+				    offending(argv, buf, sizeof buf));
+		if (!parse_option(cfg, opt, optarg, err, len))
+			return false;
+	}
+	if (cfg->mode != MODE_RUN)
+		return true;
+	if (optind >= argc)
+		return fail(err, len, "no command given (usage: reaper [OPTIONS] [--] "
+			    "COMMAND [ARG...]; see reaper --help)");
+	cfg->command = argv + optind;
+	return true;
+}
+
+bool config_remaps(const struct config *cfg, int code)
+{
+	return code >= 0 && code <= 255 &&
+	       (cfg->remap_exit[code / 8] & (1u << (code % 8)));
+}

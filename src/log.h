@@ -1,0 +1,25 @@
+/* "reaper: ..." lines on stderr, each written whole in one write(2). */
+#ifndef REAPER_LOG_H
+#define REAPER_LOG_H
+
+/* tini's scale: 1 is the default, each -v adds one. */
+enum log_level {
+	LOG_ERROR = 0, /* printed even at verbosity 0 */
+	LOG_WARN = 1,
+	LOG_INFO = 2,  /* -v */
+	LOG_DEBUG = 3, /* -vv */
+	LOG_TRACE = 4, /* -vvv */
+};
+
+void log_set_verbosity(int verbosity);
+int log_enabled(enum log_level level);
+
+__attribute__((format(printf, 2, 3)))
+void log_msg(enum log_level level, const char *fmt, ...);
+
+#define log_error(...) log_msg(LOG_ERROR, __VA_ARGS__)
+#define log_warn(...) log_msg(LOG_WARN, __VA_ARGS__)
+#define log_info(...) log_msg(LOG_INFO, __VA_ARGS__)
+#define log_debug(...) log_msg(LOG_DEBUG, __VA_ARGS__)
+
+#endif

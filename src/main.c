@@ -1,0 +1,90 @@
+/* reaper: a minimal init. main only wires the modules together. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "log.h"
+#include "loop.h"
+#include "policy.h"
+#include "spawn.h"
+
+#ifndef REAPER_VERSION
+#define REAPER_VERSION "unknown"
+#endif
+
+extern const char reaper_license[];
+
+static int print(const char *text)
+{
+	return fputs(text, stdout) < 0 || fflush(stdout) != 0 ? 125 : 0;
+}
+
+static void become_reaper(const struct config *cfg)
+{
+	if (getpid() != 1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+		log_warn("cannot become a subreaper: %m; orphans go to init");
+	if (cfg->parent_death_signal != 0 &&
+	    prctl(PR_SET_PDEATHSIG, cfg->parent_death_signal) < 0)
+		log_warn("-p: %m");
+}
+
+static int supervise(const struct config *cfg)
+{
+	struct loop loop;
+	struct policy policy;
+	struct spawn_result child;
+	struct spawn_request req = {
+		.argv = cfg->command,
+		.setsid = cfg->setsid,
+		.foreground = isatty(STDIN_FILENO) &&
+			      tcgetpgrp(STDIN_FILENO) == getpgrp(),
+		.mask = &loop.inherited_mask,
+	};
+
+	become_reaper(cfg);
+	if (!loop_open(&loop)) {
+		log_error("cannot set up signal handling: %m");
+		return 125;
+	}
+	req.chld_ignored = loop.chld_ignored;
+	if (!spawn_workload(&req, &child)) {
+		log_error("fork: %m");
+		return 125;
+	}
+	if (child.exec_errno != 0) {
+		log_error("%s: %s", cfg->command[0], strerror(child.exec_errno));
+		(void)waitpid(child.pid, NULL, 0);
+		return spawn_exec_failure_code(child.exec_errno);
+	}
+	log_info("started %s as %d", cfg->command[0], (int)child.pid);
+	loop_release_inherited(&loop);
+	policy_init(&policy, cfg, child.pid);
+	return loop_run(&loop, &policy);
+}
+
+int main(int argc, char **argv)
+{
+	struct config cfg;
+	char err[256];
+
+	if (!config_parse(&cfg, argc, argv, environ, err, sizeof err)) {
+		log_error("%s", err);
+		return 125;
+	}
+	switch (cfg.mode) {
+	case MODE_HELP:
+		return print(config_help);
+	case MODE_VERSION:
+		return print("reaper " REAPER_VERSION "\n");
+	case MODE_LICENSE:
+		return print(reaper_license);
+	case MODE_RUN:
+		break;
+	}
+	log_set_verbosity(cfg.verbosity);
+	return supervise(&cfg);
+}

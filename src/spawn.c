@@ -1,0 +1,99 @@
+#include "spawn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "parse.h"
+
+bool spawn_listen_pid_names(const char *value, pid_t pid)
+{
+	unsigned long n;
+
+	return value != NULL && parse_ulong(value, &n) && n == (unsigned long)pid;
+}
+
+int spawn_exec_failure_code(int exec_errno)
+{
+	return exec_errno == ENOENT || exec_errno == ENOTDIR ? 127 : 126;
+}
+
+static void take_terminal(const struct spawn_request *req)
+{
+	/* SIGTTOU is still blocked here, so a background group may take the
+	 * foreground; failure leaves the workload where reaper was. */
+	if (req->setsid) {
+		if (setsid() >= 0 && isatty(STDIN_FILENO))
+			(void)ioctl(STDIN_FILENO, TIOCSCTTY, 0);
+		return;
+	}
+	(void)setpgid(0, 0);
+	if (req->foreground)
+		(void)tcsetpgrp(STDIN_FILENO, getpid());
+}
+
+static void rewrite_listen_pid(void)
+{
+	char pid[24];
+
+	if (!spawn_listen_pid_names(getenv("LISTEN_PID"), getppid()))
+		return;
+	snprintf(pid, sizeof pid, "%ld", (long)getpid());
+	(void)setenv("LISTEN_PID", pid, 1);
+}
+
+static __attribute__((noreturn)) void
+exec_child(const struct spawn_request *req, int report)
+{
+	int err;
+
+	take_terminal(req);
+	rewrite_listen_pid();
+	if (req->chld_ignored)
+		(void)signal(SIGCHLD, SIG_IGN);
+	(void)sigprocmask(SIG_SETMASK, req->mask, NULL);
+	execvp(req->argv[0], req->argv);
+	err = errno;
+	/* A short write still ends in _exit: the parent reads a partial
+	 * report as an unknown failure. */
+	(void)!write(report, &err, sizeof err);
+	_exit(spawn_exec_failure_code(err));
+}
+
+static int read_report(int fd)
+{
+	int err = 0;
+	ssize_t n;
+
+	do
+		n = read(fd, &err, sizeof err);
+	while (n < 0 && errno == EINTR);
+	if (n == 0)
+		return 0;
+	return n == (ssize_t)sizeof err ? err : EIO;
+}
+
+bool spawn_workload(const struct spawn_request *req, struct spawn_result *res)
+{
+	int report[2];
+	int saved;
+
+	if (pipe2(report, O_CLOEXEC) < 0)
+		return false;
+	res->pid = fork();
+	if (res->pid == 0) {
+		close(report[0]);
+		exec_child(req, report[1]);
+	}
+	saved = errno;
+	close(report[1]);
+	if (res->pid > 0)
+		res->exec_errno = read_report(report[0]);
+	close(report[0]);
+	errno = saved;
+	return res->pid > 0;
+}

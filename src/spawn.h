@@ -1,0 +1,34 @@
+/* Forks and execs the workload. */
+#ifndef REAPER_SPAWN_H
+#define REAPER_SPAWN_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct spawn_request {
+	char **argv;
+	bool setsid;         /* a new session rather than a new group */
+	bool foreground;     /* make it the terminal's foreground group */
+	const sigset_t *mask; /* the signal mask reaper inherited */
+	bool chld_ignored;   /* reaper inherited SIGCHLD ignored */
+};
+
+struct spawn_result {
+	pid_t pid;
+	int exec_errno; /* 0 when exec succeeded */
+};
+
+/* Returns false with errno set when fork failed; otherwise the child
+ * exists, and res says whether it reached exec. */
+bool spawn_workload(const struct spawn_request *req, struct spawn_result *res);
+
+/* coreutils' convention: 127 when the command was not found, 126 when it
+ * was found and could not be run. */
+int spawn_exec_failure_code(int exec_errno);
+
+/* Whether LISTEN_PID's value names pid (socket activation handed its
+ * sockets to reaper, so the workload must see its own pid there). */
+bool spawn_listen_pid_names(const char *value, pid_t pid);
+
+#endif

@@ -1,0 +1,270 @@
+#include "harness.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+const struct start_opts default_opts = {.fd3 = -1};
+
+static void make_pipe(int p[2])
+{
+	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
+}
+
+static void child_signals(const struct start_opts *o)
+{
+	sigset_t none;
+
+	for (int sig = 1; sig <= SIGRTMAX; sig++)
+		signal(sig, SIG_DFL);
+	if (o->ignore != 0)
+		signal(o->ignore, SIG_IGN);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, o->block != NULL ? o->block : &none, NULL);
+}
+
+static void child_terminal(const char *tty)
+{
+	int fd;
+
+	if (setsid() < 0 || (fd = open(tty, O_RDWR)) < 0)
+		_exit(100);
+	for (int i = 0; i < 3; i++)
+		dup2(fd, i);
+	if (fd > 2)
+		close(fd);
+}
+
+static __attribute__((noreturn)) void
+child(char *const argv[], const struct start_opts *o, int in[2], int out[2],
+      int err[2])
+{
+	if (o->tty != NULL) {
+		child_terminal(o->tty);
+	} else {
+		if (!o->keep_stdin)
+			dup2(in[0], 0);
+		dup2(out[1], 1);
+		dup2(err[1], 2);
+	}
+	if (o->fd3 >= 0)
+		dup2(o->fd3, 3);
+	syscall(SYS_close_range, o->fd3 >= 0 ? 4 : 3, ~0u, 0);
+	if (o->cwd != NULL && chdir(o->cwd) < 0)
+		_exit(101);
+	for (char *const *e = o->env; e != NULL && *e != NULL; e++)
+		putenv(*e);
+	child_signals(o);
+	execv(argv[0], argv);
+	_exit(102);
+}
+
+void proc_start(struct proc *p, char *const argv[], const struct start_opts *o)
+{
+	int in[2], out[2], err[2];
+	sigset_t all, old;
+
+	make_pipe(in);
+	make_pipe(out);
+	make_pipe(err);
+	/* Blocked across fork, so that a signal the test sends at once
+	 * meets the child's own mask, never this process's. */
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);
+	p->pid = fork();
+	if (p->pid == 0)
+		child(argv, o, in, out, err);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	ck_assert_int_ge(p->pid, 0);
+	close(in[0]);
+	close(out[1]);
+	close(err[1]);
+	p->in = in[1];
+	p->out = out[0];
+	p->err = err[0];
+}
+
+int proc_wait(struct proc *p, int ms)
+{
+	int fd = (int)syscall(SYS_pidfd_open, p->pid, 0);
+	struct pollfd pfd = {.fd = fd, .events = POLLIN};
+	int status;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_msg(poll(&pfd, 1, ms) == 1, "pid %d still running after %d ms",
+		      (int)p->pid, ms);
+	close(fd);
+	ck_assert_int_eq(waitpid(p->pid, &status, 0), p->pid);
+	return status;
+}
+
+int exit_code(int wstatus)
+{
+	return WIFSIGNALED(wstatus) ? 128 + WTERMSIG(wstatus)
+				    : WEXITSTATUS(wstatus);
+}
+
+static bool wait_readable(int fd, int ms)
+{
+	struct pollfd pfd = {.fd = fd, .events = POLLIN};
+
+	return poll(&pfd, 1, ms) == 1;
+}
+
+void read_line(int fd, char *buf, size_t len, int ms)
+{
+	size_t n = 0;
+
+	while (n + 1 < len) {
+		ck_assert_msg(wait_readable(fd, ms), "no line after %d ms", ms);
+		ssize_t r = read(fd, buf + n, 1);
+		ck_assert_msg(r == 1, "EOF before a whole line: '%.*s'", (int)n, buf);
+		if (buf[n] == '\n')
+			break;
+		n++;
+	}
+	buf[n] = '\0';
+}
+
+size_t read_all(int fd, char *buf, size_t len, int ms)
+{
+	size_t n = 0;
+	ssize_t r;
+
+	do {
+		ck_assert_msg(wait_readable(fd, ms), "no EOF after %d ms", ms);
+		r = read(fd, buf + n, len - 1 - n);
+		ck_assert_int_ge(r, 0);
+		n += (size_t)r;
+	} while (r > 0 && n + 1 < len);
+	buf[n] = '\0';
+	return n;
+}
+
+int run(char *const argv[], char *out, size_t outlen, char *err, size_t errlen)
+{
+	char scratch[4096];
+	struct proc p;
+
+	proc_start(&p, argv, &default_opts);
+	close(p.in);
+	read_all(p.out, out ? out : scratch, out ? outlen : sizeof scratch,
+		 BOUND_MS);
+	read_all(p.err, err ? err : scratch, err ? errlen : sizeof scratch,
+		 BOUND_MS);
+	close(p.out);
+	close(p.err);
+	return exit_code(proc_wait(&p, BOUND_MS));
+}
+
+static bool read_proc(pid_t pid, const char *file, char *buf, size_t len)
+{
+	char path[64];
+	int fd;
+	ssize_t n;
+
+	snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, file);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return false;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return n > 0;
+}
+
+bool proc_sleeping(pid_t pid)
+{
+	char wchan[128];
+
+	/* wchan reads "0" while the task runs or is about to switch out. */
+	return read_proc(pid, "wchan", wchan, sizeof wchan) &&
+	       strcmp(wchan, "0") != 0;
+}
+
+long proc_status_field(pid_t pid, const char *field)
+{
+	char status[4096];
+	char *at;
+
+	ck_assert(read_proc(pid, "status", status, sizeof status));
+	at = strstr(status, field);
+	ck_assert_msg(at != NULL, "no %s in /proc/%d/status", field, (int)pid);
+	return strtol(at + strlen(field) + 1, NULL, 10);
+}
+
+int count_lines(const char *text, const char *needle)
+{
+	int n = 0;
+
+	for (const char *line = text; *line != '\0';) {
+		const char *end = strchrnul(line, '\n');
+		const char *hit = strstr(line, needle);
+		if (hit != NULL && hit < end)
+			n++;
+		line = *end ? end + 1 : end;
+	}
+	return n;
+}
+
+static size_t children_of(pid_t pid, pid_t *out, size_t max)
+{
+	char file[64], buf[8192];
+	size_t n = 0;
+
+	snprintf(file, sizeof file, "task/%d/children", (int)pid);
+	if (!read_proc(pid, file, buf, sizeof buf))
+		return 0;
+	for (char *s = buf, *end; n < max; s = end) {
+		long v = strtol(s, &end, 10);
+		if (end == s)
+			break;
+		out[n++] = (pid_t)v;
+	}
+	return n;
+}
+
+void harness_setup(void)
+{
+	ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+}
+
+void harness_teardown(void)
+{
+	pid_t kids[1024];
+	size_t n;
+
+	/* Killing a child hands its own children to us; repeat until none. */
+	while ((n = children_of(getpid(), kids, 1024)) > 0) {
+		for (size_t i = 0; i < n; i++)
+			kill(kids[i], SIGKILL);
+		for (size_t i = 0; i < n; i++)
+			waitpid(kids[i], NULL, 0);
+	}
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+}
+
+int harness_main(Suite *(*make_suite)(void))
+{
+	SRunner *sr;
+	int failed;
+
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) {
+		perror("PR_SET_CHILD_SUBREAPER");
+		return EXIT_FAILURE;
+	}
+	sr = srunner_create(make_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	harness_teardown();
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

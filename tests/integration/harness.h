@@ -1,0 +1,72 @@
+/* What the integration tests share: starting the built reaper with pipes,
+ * waiting with a bound, reading lines, and ending every process a test
+ * started by its pid. */
+#ifndef REAPER_HARNESS_H
+#define REAPER_HARNESS_H
+
+#include <check.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Long enough for a loaded machine; only a broken reaper reaches it. */
+#define BOUND_MS 20000
+
+struct proc {
+	pid_t pid;
+	int in, out, err; /* our ends of its stdin, stdout and stderr */
+};
+
+struct start_opts {
+	const sigset_t *block; /* its signal mask; empty when NULL */
+	int ignore;            /* a signal it starts with ignored, or 0 */
+	int fd3;               /* passed as descriptor 3, or -1 */
+	const char *cwd;       /* its working directory, or NULL */
+	const char *tty;       /* a terminal to make its controlling one */
+	char *const *env;      /* "NAME=value" to add, NULL-terminated */
+	bool keep_stdin;       /* its stdin is ours, not a pipe */
+};
+
+extern const struct start_opts default_opts;
+
+void proc_start(struct proc *p, char *const argv[], const struct start_opts *o);
+
+/* Its wait status; fails the test after ms milliseconds. */
+int proc_wait(struct proc *p, int ms);
+
+/* The exit code a shell would show: the code, or 128+N. */
+int exit_code(int wstatus);
+
+/* One line without its newline; fails the test on EOF or after ms. */
+void read_line(int fd, char *buf, size_t len, int ms);
+
+/* Everything up to EOF, NUL-terminated; fails the test after ms. */
+size_t read_all(int fd, char *buf, size_t len, int ms);
+
+/* Runs argv to its end; returns the shell-style exit code, with its
+ * stdout and stderr in out and err when they are not NULL. */
+int run(char *const argv[], char *out, size_t outlen, char *err, size_t errlen);
+
+/* Whether pid is blocked in the kernel, off the CPU. */
+bool proc_sleeping(pid_t pid);
+
+/* A field of /proc/PID/status, as a number. */
+long proc_status_field(pid_t pid, const char *field);
+
+/* The tests run as a subreaper, so that whatever a test leaves behind is
+ * reparented here; teardown kills all of it by pid. */
+void harness_setup(void);
+void harness_teardown(void);
+
+/* Counts the lines of text that contain needle. */
+int count_lines(const char *text, const char *needle);
+
+/* Runs the suite made by make_suite in a subreaper with every leftover
+ * ended, and returns the exit status for ctest. */
+int harness_main(Suite *(*make_suite)(void));
+
+#define REAPER REAPER_BIN
+#define PROBE PROBE_BIN
+
+#endif
