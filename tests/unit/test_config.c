@@ -1,2 +1,211 @@
 #include <check.h>
-int main(void){return 0;}
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+
+static struct config cfg;
+static char err[256];
+
+/* argv and envp are NULL-terminated lists; argv[0] is supplied. argv
+ * outlives the call: cfg.command points into it. */
+static bool parse_env(char **env, char **args)
+{
+	static char *argv[32] = {"reaper"};
+	int argc = 1;
+
+	while (*args != NULL)
+		argv[argc++] = *args++;
+	argv[argc] = NULL;
+	err[0] = '\0';
+	return config_parse(&cfg, argc, argv, env, err, sizeof err);
+}
+
+#define ARGS(...) ((char *[]){__VA_ARGS__, NULL})
+#define parse(...) parse_env(NULL, ARGS(__VA_ARGS__))
+#define rejects(msg, ...)                                                  \
+	do {                                                               \
+		ck_assert(!parse(__VA_ARGS__));                            \
+		ck_assert_str_eq(err, msg);                                \
+	} while (0)
+
+START_TEST(defaults)
+{
+	ck_assert(parse("cmd", "arg"));
+	ck_assert_int_eq(cfg.mode, MODE_RUN);
+	ck_assert_str_eq(cfg.command[0], "cmd");
+	ck_assert_str_eq(cfg.command[1], "arg");
+	ck_assert_ptr_null(cfg.command[2]);
+	ck_assert(!cfg.kill_group);
+	ck_assert(!cfg.setsid);
+	ck_assert(!cfg.warn_on_reap);
+	ck_assert_int_eq(cfg.verbosity, 1);
+	ck_assert_int_eq(cfg.parent_death_signal, 0);
+	for (int code = 0; code < 256; code++)
+		ck_assert(!config_remaps(&cfg, code));
+}
+END_TEST
+
+START_TEST(options_stop_at_first_non_option)
+{
+	ck_assert(parse("ls", "-l", "-g"));
+	ck_assert_str_eq(cfg.command[0], "ls");
+	ck_assert_str_eq(cfg.command[1], "-l");
+	ck_assert(!cfg.kill_group);
+	ck_assert(parse("-g", "--", "-x"));
+	ck_assert(cfg.kill_group);
+	ck_assert_str_eq(cfg.command[0], "-x");
+}
+END_TEST
+
+START_TEST(short_and_long_flags)
+{
+	ck_assert(parse("-g", "-w", "-s", "-vv", "--setsid", "x"));
+	ck_assert(cfg.kill_group && cfg.warn_on_reap && cfg.setsid);
+	ck_assert_int_eq(cfg.verbosity, 3);
+	ck_assert(parse("--kill-process-group", "--warn-on-reap", "--subreaper",
+			"--verbose", "x"));
+	ck_assert(cfg.kill_group && cfg.warn_on_reap);
+	ck_assert_int_eq(cfg.verbosity, 2);
+}
+END_TEST
+
+START_TEST(parent_death_signal)
+{
+	ck_assert(parse("-p", "SIGKILL", "x"));
+	ck_assert_int_eq(cfg.parent_death_signal, SIGKILL);
+	ck_assert(parse("--parent-death-signal=usr1", "x"));
+	ck_assert_int_eq(cfg.parent_death_signal, SIGUSR1);
+	ck_assert(parse("-pRTMIN+2", "x"));
+	ck_assert_int_eq(cfg.parent_death_signal, SIGRTMIN + 2);
+	rejects("-p: 'NOPE': unknown signal", "-p", "NOPE", "x");
+	rejects("-p: '0': unknown signal", "-p", "0", "x");
+	rejects("-p: missing value", "-p");
+	rejects("--parent-death-signal: missing value", "--parent-death-signal");
+}
+END_TEST
+
+START_TEST(remap_exit)
+{
+	ck_assert(parse("-e", "0", "-e", "143", "--remap-exit", "255", "x"));
+	ck_assert(config_remaps(&cfg, 0));
+	ck_assert(config_remaps(&cfg, 143));
+	ck_assert(config_remaps(&cfg, 255));
+	ck_assert(!config_remaps(&cfg, 1));
+	ck_assert(!config_remaps(&cfg, 256));
+	ck_assert(!config_remaps(&cfg, -1));
+	rejects("-e: '256': not an exit code from 0 to 255", "-e", "256", "x");
+	rejects("-e: '-1': not an exit code from 0 to 255", "-e", "-1", "x");
+	rejects("-e: 'abc': not an exit code from 0 to 255", "-e", "abc", "x");
+	rejects("-e: '': not an exit code from 0 to 255", "-e", "", "x");
+}
+END_TEST
+
+START_TEST(modes)
+{
+	ck_assert(parse("-h"));
+	ck_assert_int_eq(cfg.mode, MODE_HELP);
+	ck_assert(parse("--help"));
+	ck_assert_int_eq(cfg.mode, MODE_HELP);
+	ck_assert(parse("--version"));
+	ck_assert_int_eq(cfg.mode, MODE_VERSION);
+	ck_assert(parse("-l"));
+	ck_assert_int_eq(cfg.mode, MODE_LICENSE);
+	ck_assert(parse("--license"));
+	ck_assert_int_eq(cfg.mode, MODE_LICENSE);
+}
+END_TEST
+
+START_TEST(usage_errors)
+{
+	char *none[] = {NULL};
+
+	ck_assert(!parse_env(NULL, none));
+	ck_assert_int_eq(strncmp(err, "no command given", 16), 0);
+	ck_assert(!parse("--"));
+	ck_assert_int_eq(strncmp(err, "no command given", 16), 0);
+	rejects("'--nope': unknown option", "--nope", "x");
+	rejects("'--nope': unknown option", "--nope=3", "x");
+	rejects("'-Z': unknown option", "-Z", "x");
+	rejects("'-Z': unknown option", "-gZ", "x");
+	rejects("'--setsid': unknown option", "--setsid=1", "x");
+}
+END_TEST
+
+START_TEST(environment)
+{
+	ck_assert(parse_env(ARGS("TINI_KILL_PROCESS_GROUP=1"), ARGS("x")));
+	ck_assert(cfg.kill_group);
+	ck_assert(parse_env(ARGS("TINI_KILL_PROCESS_GROUP="), ARGS("x")));
+	ck_assert(cfg.kill_group);
+	ck_assert(parse_env(ARGS("REAPER_KILL_PROCESS_GROUP=yes"), ARGS("x")));
+	ck_assert(cfg.kill_group);
+	ck_assert(parse_env(ARGS("REAPER_KILL_PROCESS_GROUP=0",
+				 "TINI_KILL_PROCESS_GROUP=1"), ARGS("x")));
+	ck_assert(!cfg.kill_group);
+	ck_assert(parse_env(ARGS("REAPER_KILL_PROCESS_GROUP=false"),
+			    ARGS("-g", "x")));
+	ck_assert(cfg.kill_group);
+
+	ck_assert(parse_env(ARGS("TINI_VERBOSITY=3"), ARGS("x")));
+	ck_assert_int_eq(cfg.verbosity, 3);
+	ck_assert(parse_env(ARGS("REAPER_VERBOSITY=0", "TINI_VERBOSITY=3"),
+			    ARGS("x")));
+	ck_assert_int_eq(cfg.verbosity, 0);
+	ck_assert(parse_env(ARGS("REAPER_VERBOSITY=2"), ARGS("-v", "x")));
+	ck_assert_int_eq(cfg.verbosity, 3);
+
+	ck_assert(parse_env(ARGS("TINI_SUBREAPER=", "REAPER_SUBREAPER=1"),
+			    ARGS("x")));
+	/* Names that merely start like ours are someone else's. */
+	ck_assert(parse_env(ARGS("REAPER_VERBOSITYX=9"), ARGS("x")));
+	ck_assert_int_eq(cfg.verbosity, 1);
+}
+END_TEST
+
+START_TEST(environment_rejections)
+{
+	ck_assert(!parse_env(ARGS("REAPER_VERBOSITY=5"), ARGS("x")));
+	ck_assert_str_eq(err, "REAPER_VERBOSITY: '5': not a level from 0 to 4");
+	ck_assert(!parse_env(ARGS("TINI_VERBOSITY=x"), ARGS("x")));
+	ck_assert_str_eq(err, "TINI_VERBOSITY: 'x': not a level from 0 to 4");
+	ck_assert(!parse_env(ARGS("TINI_KILL_PROCESS_GROUP=maybe"), ARGS("x")));
+	ck_assert_str_eq(err, "TINI_KILL_PROCESS_GROUP: 'maybe': not a boolean");
+}
+END_TEST
+
+START_TEST(parses_again_from_scratch)
+{
+	ck_assert(parse("-g", "-e", "3", "a"));
+	ck_assert(parse("b"));
+	ck_assert(!cfg.kill_group);
+	ck_assert(!config_remaps(&cfg, 3));
+	ck_assert_str_eq(cfg.command[0], "b");
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("config");
+	TCase *t = tcase_create("config");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(t, defaults);
+	tcase_add_test(t, options_stop_at_first_non_option);
+	tcase_add_test(t, short_and_long_flags);
+	tcase_add_test(t, parent_death_signal);
+	tcase_add_test(t, remap_exit);
+	tcase_add_test(t, modes);
+	tcase_add_test(t, usage_errors);
+	tcase_add_test(t, environment);
+	tcase_add_test(t, environment_rejections);
+	tcase_add_test(t, parses_again_from_scratch);
+	suite_add_tcase(s, t);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,103 @@
+/* reaper as PID 1 of a PID namespace, through unshare(1). Needs the right
+ * to create one (root, in practice); skipped with the reason otherwise. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+#define UNSHARE "/usr/bin/unshare", "--pid", "--fork", "--mount-proc"
+
+START_TEST(reaper_is_pid_1)
+{
+	char *const argv[] = {UNSHARE, REAPER, "--", "/bin/sh", "-c",
+			      "echo $$ $PPID", NULL};
+	char out[64];
+
+	ck_assert_int_eq(run(argv, out, sizeof out, NULL, 0), 0);
+	ck_assert_str_eq(out, "2 1\n");
+}
+END_TEST
+
+START_TEST(thousand_orphans_reaped_as_pid_1)
+{
+	char *const argv[] = {UNSHARE, REAPER, "-w", "--", PROBE, "orphans",
+			      "1000", NULL};
+	static char err[1 << 17];
+	char out[64];
+
+	ck_assert_int_eq(run(argv, out, sizeof out, err, sizeof err), 0);
+	ck_assert_str_eq(out, "reaped 1000\n");
+	ck_assert_int_eq(count_lines(err, "reaper: reaped orphan "), 1000);
+}
+END_TEST
+
+START_TEST(readme_example_behaves)
+{
+	char *const argv[] = {UNSHARE, REAPER, "-w", "--", "/bin/sh", "-c",
+			      "sleep 1 & exec sleep 2", NULL};
+	char err[1024];
+
+	/* sleep 1 dies a zombie of sleep 2, and comes to PID 1 with it. */
+	ck_assert_int_eq(run(argv, NULL, 0, err, sizeof err), 0);
+	ck_assert_int_eq(count_lines(err, "reaper: reaped orphan "), 1);
+	ck_assert_int_eq(count_lines(err, "reaper:"), 1);
+}
+END_TEST
+
+START_TEST(pid_1_forwards_signals)
+{
+	char *const argv[] = {UNSHARE, REAPER, "--", PROBE, "signals", NULL};
+	char line[128], path[64], kids[64];
+	struct proc p;
+	FILE *f;
+	int init;
+
+	proc_start(&p, argv, &default_opts);
+	read_line(p.out, line, sizeof line, BOUND_MS);
+	ck_assert_int_eq(strncmp(line, "ready 2 2 ", 10), 0);
+	/* From out here, the namespace's PID 1 is unshare's only child. */
+	snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)p.pid,
+		 (int)p.pid);
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(fgets(kids, sizeof kids, f));
+	fclose(f);
+	init = atoi(kids);
+	ck_assert_int_gt(init, 0);
+	ck_assert_int_eq(kill(init, SIGUSR1), 0);
+	read_line(p.out, line, sizeof line, BOUND_MS);
+	ck_assert_str_eq(line, "10");
+	ck_assert_int_eq(kill(init, SIGTERM), 0);
+	read_line(p.out, line, sizeof line, BOUND_MS);
+	ck_assert_str_eq(line, "15");
+	ck_assert_int_eq(exit_code(proc_wait(&p, BOUND_MS)), 0);
+}
+END_TEST
+
+static Suite *pidns_suite(void)
+{
+	Suite *s = suite_create("pidns");
+	TCase *t = tcase_create("pid1");
+
+	tcase_add_checked_fixture(t, harness_setup, harness_teardown);
+	tcase_set_timeout(t, 120);
+	tcase_add_test(t, reaper_is_pid_1);
+	tcase_add_test(t, thousand_orphans_reaped_as_pid_1);
+	tcase_add_test(t, readme_example_behaves);
+	tcase_add_test(t, pid_1_forwards_signals);
+	suite_add_tcase(s, t);
+	return s;
+}
+
+int main(void)
+{
+	if (system("/usr/bin/unshare --pid --fork --mount-proc /bin/true "
+		   ">/dev/null 2>&1") != 0) {
+		puts("SKIP: cannot create a PID namespace here "
+		     "(unshare --pid --fork --mount-proc needs root)");
+		return 77;
+	}
+	return harness_main(pidns_suite);
+}

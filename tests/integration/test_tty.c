@@ -1,0 +1,99 @@
+/* reaper under a pseudo-terminal: the workload owns the foreground, and
+ * the terminal's Ctrl-C reaches it. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+static int open_terminal(char *slave, size_t len)
+{
+	struct termios t;
+	int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+
+	ck_assert_int_ge(master, 0);
+	ck_assert_int_eq(grantpt(master), 0);
+	ck_assert_int_eq(unlockpt(master), 0);
+	ck_assert_int_eq(ptsname_r(master, slave, len), 0);
+	/* No echo of ^C and no \r, so what the probe writes reads back as
+	 * plain lines. */
+	ck_assert_int_eq(tcgetattr(master, &t), 0);
+	t.c_lflag &= ~(tcflag_t)ECHO;
+	t.c_oflag &= ~(tcflag_t)OPOST;
+	ck_assert_int_eq(tcsetattr(master, TCSANOW, &t), 0);
+	return master;
+}
+
+static void start_on_terminal(struct proc *p, char *const argv[], int *master)
+{
+	struct start_opts o = default_opts;
+	char slave[64];
+
+	*master = open_terminal(slave, sizeof slave);
+	o.tty = slave;
+	proc_start(p, argv, &o);
+}
+
+START_TEST(workload_owns_the_foreground_and_ctrl_c_reaches_it)
+{
+	char *const argv[] = {REAPER, "--", PROBE, "signals", NULL};
+	struct proc p;
+	char line[128];
+	long pid, pgid, sid, fg;
+	int master;
+
+	start_on_terminal(&p, argv, &master);
+	read_line(master, line, sizeof line, BOUND_MS);
+	ck_assert_int_eq(sscanf(line, "ready %ld %ld %ld %ld", &pid, &pgid,
+				&sid, &fg), 4);
+	ck_assert_int_eq(fg, 1);
+	ck_assert_int_eq(write(master, "\x03", 1), 1);
+	read_line(master, line, sizeof line, BOUND_MS);
+	ck_assert_str_eq(line, "2");
+	/* The terminal told the workload alone: reaper, outside the
+	 * foreground group, had nothing to forward. */
+	ck_assert_int_eq(kill(p.pid, SIGTERM), 0);
+	read_line(master, line, sizeof line, BOUND_MS);
+	ck_assert_str_eq(line, "15");
+	ck_assert_int_eq(exit_code(proc_wait(&p, BOUND_MS)), 0);
+	close(master);
+}
+END_TEST
+
+START_TEST(ctrl_c_interrupts_the_workload)
+{
+	char *const argv[] = {REAPER, "--", "/bin/sh", "-c",
+			      "echo ready; exec cat", NULL};
+	struct proc p;
+	char line[64];
+	int master;
+
+	start_on_terminal(&p, argv, &master);
+	read_line(master, line, sizeof line, BOUND_MS);
+	ck_assert_str_eq(line, "ready");
+	ck_assert_int_eq(write(master, "\x03", 1), 1);
+	ck_assert_int_eq(exit_code(proc_wait(&p, BOUND_MS)), 128 + SIGINT);
+	close(master);
+}
+END_TEST
+
+static Suite *tty_suite(void)
+{
+	Suite *s = suite_create("tty");
+	TCase *t = tcase_create("pty");
+
+	tcase_add_checked_fixture(t, harness_setup, harness_teardown);
+	tcase_set_timeout(t, 60);
+	tcase_add_test(t, workload_owns_the_foreground_and_ctrl_c_reaches_it);
+	tcase_add_test(t, ctrl_c_interrupts_the_workload);
+	suite_add_tcase(s, t);
+	return s;
+}
+
+int main(void)
+{
+	return harness_main(tty_suite);
+}
