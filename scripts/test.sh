@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs every test suite.
+#   scripts/test.sh              the static build, as shipped
+#   scripts/test.sh --sanitize   a dynamic build under ASan and UBSan
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh
+if [ "${1:-}" = --sanitize ]; then
+	dir=build-sanitize
+	scripts/build.sh "$dir" -DREAPER_SANITIZE=address,undefined
+	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+	export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+else
+	dir=build
+	scripts/build.sh "$dir"
+	file "$dir/reaper" | grep -q 'statically linked' ||
+		{ echo "FAIL: $dir/reaper is not statically linked"; exit 1; }
+fi
+ctest --test-dir "$dir" --output-on-failure -j 2
