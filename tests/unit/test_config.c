@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "runner.h"
 #include "config.h"
 
 static struct config cfg;
@@ -189,8 +190,6 @@ int main(void)
 {
 	Suite *s = suite_create("config");
 	TCase *t = tcase_create("config");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(t, defaults);
 	tcase_add_test(t, options_stop_at_first_non_option);
@@ -203,9 +202,5 @@ int main(void)
 	tcase_add_test(t, environment_rejections);
 	tcase_add_test(t, parses_again_from_scratch);
 	suite_add_tcase(s, t);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return run_suite(s);
 }

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <sys/wait.h>
 
+#include "runner.h"
 #include "policy.h"
 
 /* Wait statuses as the kernel encodes them. */
@@ -127,8 +128,6 @@ int main(void)
 {
 	Suite *s = suite_create("policy");
 	TCase *t = tcase_create("policy");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(t, setup, NULL);
 	tcase_add_test(t, forwards_to_the_workload);
@@ -141,9 +140,5 @@ int main(void)
 	tcase_add_test(t, nothing_is_forwarded_once_the_workload_is_gone);
 	tcase_add_test(t, describes_statuses);
 	suite_add_tcase(s, t);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return run_suite(s);
 }

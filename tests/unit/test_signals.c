@@ -2,6 +2,7 @@
 #include <signal.h>
 #include <stdlib.h>
 
+#include "runner.h"
 #include "signals.h"
 
 START_TEST(names_in_every_spelling)
@@ -82,8 +83,6 @@ int main(void)
 {
 	Suite *s = suite_create("signals");
 	TCase *t = tcase_create("signals");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(t, names_in_every_spelling);
 	tcase_add_test(t, realtime_names);
@@ -91,9 +90,5 @@ int main(void)
 	tcase_add_test(t, names_round_trip);
 	tcase_add_test(t, faults);
 	suite_add_tcase(s, t);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return run_suite(s);
 }
