@@ -1,6 +1,8 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -21,6 +23,18 @@ const char config_help[] =
 	"  -e, --remap-exit CODE      report exit CODE (0-255) as 0; repeatable\n"
 	"  -p, --parent-death-signal SIG\n"
 	"                             have reaper sent SIG when its parent dies\n"
+	"  -P, --pause                no COMMAND: reap orphans until SIGTERM or SIGINT\n"
+	"      --grace DURATION       after the workload ends, its descendants get\n"
+	"                             SIGTERM, then SIGKILL after DURATION (default 5s)\n"
+	"      --no-cleanup           leave the descendants running (tini's way)\n"
+	"      --timeout DURATION     end the workload's tree after DURATION; exit 124\n"
+	"      --timeout-signal SIG   the signal --timeout sends first (default TERM)\n"
+	"      --restart POLICY       no (default), on-failure or always\n"
+	"      --max-restarts N       restarts at most N times (default: no limit)\n"
+	"      --backoff MIN[:MAX]    delay before a restart, doubling from MIN to\n"
+	"                             MAX (default 100ms:30s)\n"
+	"      --rewrite FROM:TO      forward signal FROM as TO; TO 0 drops it;\n"
+	"                             repeatable\n"
 	"  -s, --subreaper            accepted for tini's sake: reaper always is one\n"
 	"  -v, --verbose              log more; repeat for more (up to -vvv)\n"
 	"  -w, --warn-on-reap         warn for each orphan reaped\n"
@@ -28,18 +42,31 @@ const char config_help[] =
 	"  -h, --help                 print this help and exit\n"
 	"      --version              print the version and exit\n"
 	"\n"
-	"Signals: TERM, SIGTERM, term, 15, RTMIN+3.\n"
+	"Signals: TERM, SIGTERM, term, 15, RTMIN+3. Durations: 500ms, 5s, 2m,\n"
+	"1h, 1m30s, or a number of seconds.\n"
 	"\n"
 	"Environment:\n"
 	"  REAPER_KILL_PROCESS_GROUP, TINI_KILL_PROCESS_GROUP   as -g (1/0, true/false)\n"
 	"  REAPER_VERBOSITY, TINI_VERBOSITY   verbosity level 0-4 (default 1)\n"
+	"  REAPER_GRACE                       as --grace\n"
 	"  REAPER_SUBREAPER, TINI_SUBREAPER   accepted, change nothing\n"
 	"\n"
 	"Exit status: COMMAND's status, 128+N if it was killed by signal N,\n"
-	"125 if reaper itself failed, 126 if COMMAND could not be executed,\n"
+	"124 if --timeout expired, 125 if reaper itself failed, 126 if COMMAND could not be executed,\n"
 	"127 if it was not found.\n";
 
-enum { OPT_VERSION = 256, OPT_SETSID };
+enum {
+	OPT_VERSION = 256,
+	OPT_SETSID,
+	OPT_GRACE,
+	OPT_NO_CLEANUP,
+	OPT_TIMEOUT,
+	OPT_TIMEOUT_SIGNAL,
+	OPT_RESTART,
+	OPT_MAX_RESTARTS,
+	OPT_BACKOFF,
+	OPT_REWRITE,
+};
 
 static const struct option long_options[] = {
 	{"help", no_argument, NULL, 'h'},
@@ -52,6 +79,15 @@ static const struct option long_options[] = {
 	{"kill-process-group", no_argument, NULL, 'g'},
 	{"remap-exit", required_argument, NULL, 'e'},
 	{"setsid", no_argument, NULL, OPT_SETSID},
+	{"pause", no_argument, NULL, 'P'},
+	{"grace", required_argument, NULL, OPT_GRACE},
+	{"no-cleanup", no_argument, NULL, OPT_NO_CLEANUP},
+	{"timeout", required_argument, NULL, OPT_TIMEOUT},
+	{"timeout-signal", required_argument, NULL, OPT_TIMEOUT_SIGNAL},
+	{"restart", required_argument, NULL, OPT_RESTART},
+	{"max-restarts", required_argument, NULL, OPT_MAX_RESTARTS},
+	{"backoff", required_argument, NULL, OPT_BACKOFF},
+	{"rewrite", required_argument, NULL, OPT_REWRITE},
 	{NULL, 0, NULL, 0},
 };
 
@@ -90,6 +126,9 @@ static const char *env_pair(char *const envp[], const char *reaper,
 	return v;
 }
 
+static const char bad_duration[] =
+	"not a duration (500ms, 5s, 2m, 1h, 1m30s, or seconds)";
+
 /* An empty value counts as set, as tini reads its variables. */
 static int parse_bool(const char *s)
 {
@@ -127,6 +166,107 @@ static bool parse_env(struct config *cfg, char *const envp[], char *err,
 				    name, v);
 		cfg->verbosity = (int)n;
 	}
+	v = env_get(envp, "REAPER_GRACE");
+	if (v != NULL && !parse_duration(v, &cfg->grace_ms))
+		return fail(err, len, "REAPER_GRACE: '%s': %s", v, bad_duration);
+	return true;
+}
+
+static bool parse_restart(struct config *cfg, const char *arg, char *err,
+			  size_t len)
+{
+	static const char *const names[] = {"no", "on-failure", "always"};
+
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		if (strcmp(arg, names[i]) == 0) {
+			cfg->restart = (enum restart_mode)i;
+			return true;
+		}
+	}
+	return fail(err, len,
+		    "--restart: '%s': not one of no, on-failure, always", arg);
+}
+
+static bool parse_backoff(struct config *cfg, const char *arg, char *err,
+			  size_t len)
+{
+	char min[64];
+	const char *colon = strchr(arg, ':');
+	size_t n = colon ? (size_t)(colon - arg) : strlen(arg);
+
+	if (n < sizeof min) {
+		memcpy(min, arg, n);
+		min[n] = '\0';
+		if (parse_duration(min, &cfg->backoff_min_ms) &&
+		    (colon == NULL ||
+		     parse_duration(colon + 1, &cfg->backoff_max_ms)) &&
+		    cfg->backoff_min_ms > 0) {
+			if (colon == NULL && cfg->backoff_max_ms < cfg->backoff_min_ms)
+				cfg->backoff_max_ms = cfg->backoff_min_ms;
+			if (cfg->backoff_min_ms <= cfg->backoff_max_ms)
+				return true;
+		}
+	}
+	return fail(err, len,
+		    "--backoff: '%s': not MIN[:MAX], two durations, 0 < MIN <= MAX",
+		    arg);
+}
+
+static bool parse_rewrite(struct config *cfg, const char *arg, char *err,
+			  size_t len)
+{
+	char from[32];
+	const char *colon = strchr(arg, ':');
+	size_t n = colon ? (size_t)(colon - arg) : 0;
+	int f = 0, t = -1;
+
+	if (colon != NULL && n < sizeof from) {
+		memcpy(from, arg, n);
+		from[n] = '\0';
+		f = signal_parse(from);
+		t = strcmp(colon + 1, "0") == 0 ? 0 : signal_parse(colon + 1);
+	}
+	if (f == 0 || t < 0 || (t == 0 && strcmp(colon + 1, "0") != 0))
+		return fail(err, len,
+			    "--rewrite: '%s': not FROM:TO, two signals (TO may be 0)",
+			    arg);
+	if (f == SIGCHLD)
+		return fail(err, len, "--rewrite: '%s': SIGCHLD is reaper's own", arg);
+	cfg->rewrite[f] = (uint8_t)t;
+	return true;
+}
+
+static bool parse_lifecycle(struct config *cfg, int opt, const char *arg,
+			    char *err, size_t len)
+{
+	unsigned long n;
+
+	switch (opt) {
+	case OPT_GRACE:
+		if (!parse_duration(arg, &cfg->grace_ms))
+			return fail(err, len, "--grace: '%s': %s", arg, bad_duration);
+		break;
+	case OPT_TIMEOUT:
+		if (!parse_duration(arg, &cfg->timeout_ms) || cfg->timeout_ms == 0)
+			return fail(err, len, "--timeout: '%s': %s, above 0", arg,
+				    bad_duration);
+		break;
+	case OPT_TIMEOUT_SIGNAL:
+		cfg->timeout_signal = signal_parse(arg);
+		if (cfg->timeout_signal == 0)
+			return fail(err, len, "--timeout-signal: '%s': unknown signal",
+				    arg);
+		break;
+	case OPT_MAX_RESTARTS:
+		if (!parse_ulong(arg, &n) || n == ULONG_MAX)
+			return fail(err, len, "--max-restarts: '%s': not a number", arg);
+		cfg->max_restarts = n;
+		break;
+	case OPT_NO_CLEANUP: cfg->cleanup = false; break;
+	case OPT_RESTART: return parse_restart(cfg, arg, err, len);
+	case OPT_BACKOFF: return parse_backoff(cfg, arg, err, len);
+	case OPT_REWRITE: return parse_rewrite(cfg, arg, err, len);
+	}
 	return true;
 }
 
@@ -135,6 +275,8 @@ static bool parse_option(struct config *cfg, int opt, const char *arg,
 {
 	unsigned long n;
 
+	if (opt >= OPT_GRACE)
+		return parse_lifecycle(cfg, opt, arg, err, len);
 	switch (opt) {
 	case 'h': cfg->mode = MODE_HELP; break;
 	case OPT_VERSION: cfg->mode = MODE_VERSION; break;
@@ -144,6 +286,7 @@ static bool parse_option(struct config *cfg, int opt, const char *arg,
 	case 'w': cfg->warn_on_reap = true; break;
 	case 'g': cfg->kill_group = true; break;
 	case OPT_SETSID: cfg->setsid = true; break;
+	case 'P': cfg->pause = true; break;
 	case 'p':
 		cfg->parent_death_signal = signal_parse(arg);
 		if (cfg->parent_death_signal == 0)
@@ -180,13 +323,22 @@ bool config_parse(struct config *cfg, int argc, char **argv,
 	char buf[64];
 	int opt;
 
-	memset(cfg, 0, sizeof *cfg);
-	cfg->verbosity = 1;
+	*cfg = (struct config){
+		.verbosity = 1,
+		.cleanup = true,
+		.grace_ms = 5000,
+		.timeout_signal = SIGTERM,
+		.max_restarts = ULONG_MAX,
+		.backoff_min_ms = 100,
+		.backoff_max_ms = 30000,
+	};
+	for (int sig = 1; sig < CONFIG_NSIG; sig++)
+		cfg->rewrite[sig] = (uint8_t)sig;
 	if (!parse_env(cfg, envp, err, len))
 		return false;
 	optind = 0; /* a full reset, so that the parser can run again */
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+:hlsp:vwge:", long_options,
+	while ((opt = getopt_long(argc, argv, "+:hlsp:vwge:P", long_options,
 				  NULL)) != -1) {
 		if (opt == '?')
 			return fail(err, len, "'%s': unknown option",
@@ -199,6 +351,12 @@ bool config_parse(struct config *cfg, int argc, char **argv,
 	}
 	if (cfg->mode != MODE_RUN)
 		return true;
+	if (cfg->pause) {
+		if (optind < argc)
+			return fail(err, len, "--pause: '%s': takes no command",
+				    argv[optind]);
+		return true;
+	}
 	if (optind >= argc)
 		return fail(err, len, "no command given (usage: reaper [OPTIONS] [--] "
 			    "COMMAND [ARG...]; see reaper --help)");

@@ -14,6 +14,14 @@ enum config_mode {
 	MODE_LICENSE,
 };
 
+enum restart_mode {
+	RESTART_NO,
+	RESTART_ON_FAILURE,
+	RESTART_ALWAYS,
+};
+
+#define CONFIG_NSIG 65 /* signal numbers 1..64 */
+
 struct config {
 	enum config_mode mode;
 	char **command;         /* argv of the workload, NULL-terminated */
@@ -23,6 +31,15 @@ struct config {
 	int verbosity;          /* log_level scale: 1 by default */
 	int parent_death_signal; /* -p, 0 when unset */
 	uint8_t remap_exit[32]; /* -e: bitmap of exit codes reported as 0 */
+	bool pause;             /* -P: no workload, reap until TERM or INT */
+	bool cleanup;           /* end the descendants when the workload ends */
+	uint64_t grace_ms;      /* between their SIGTERM and their SIGKILL */
+	uint64_t timeout_ms;    /* 0: none */
+	int timeout_signal;
+	enum restart_mode restart;
+	unsigned long max_restarts; /* ULONG_MAX: unlimited */
+	uint64_t backoff_min_ms, backoff_max_ms;
+	uint8_t rewrite[CONFIG_NSIG]; /* signal forwarded for each; 0 drops */
 };
 
 /* Fills cfg from argv and envp. On a bad value returns false with a

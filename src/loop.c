@@ -1,6 +1,10 @@
 #include "loop.h"
 
 #include <dirent.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/timerfd.h>
+#include <time.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <sys/signalfd.h>
@@ -10,17 +14,28 @@
 
 #include "log.h"
 #include "signals.h"
+#include "tree.h"
 
 #ifndef SYS_close_range
 #define SYS_close_range 436
 #endif
 
-bool loop_open(struct loop *l)
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	/* CLOCK_MONOTONIC cannot fail with a valid pointer. */
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+bool loop_open(struct loop *l, struct policy *p)
 {
 	struct sigaction old;
 	sigset_t all;
 
-	l->sfd = -1;
+	l->sfd = l->tfd = -1;
+	l->policy = p;
 	sigfillset(&all);
 	for (int sig = 1; sig < SIGRTMIN; sig++)
 		if (signal_is_fault(sig))
@@ -35,7 +50,28 @@ bool loop_open(struct loop *l)
 	if (l->chld_ignored && signal(SIGCHLD, SIG_DFL) == SIG_ERR)
 		return false;
 	l->sfd = signalfd(-1, &all, SFD_CLOEXEC);
-	return l->sfd >= 0;
+	if (l->sfd < 0)
+		return false;
+	l->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+	return l->tfd >= 0;
+}
+
+int loop_start(struct loop *l)
+{
+	struct spawn_result child;
+
+	if (!spawn_workload(&l->req, &child)) {
+		log_error("fork: %m");
+		return 125;
+	}
+	if (child.exec_errno != 0) {
+		log_error("%s: %s", l->req.argv[0], strerror(child.exec_errno));
+		(void)waitpid(child.pid, NULL, 0);
+		return spawn_exec_failure_code(child.exec_errno);
+	}
+	log_info("started %s as %d", l->req.argv[0], (int)child.pid);
+	l->policy->workload = child.pid;
+	return -1;
 }
 
 static bool kept(int fd, const int *keep, size_t n)
@@ -81,7 +117,7 @@ static void close_all_but(const int *keep, size_t n)
 
 void loop_release_inherited(struct loop *l)
 {
-	int keep[3];
+	int keep[4];
 	size_t n = 0;
 
 	if (chdir("/") < 0)
@@ -90,30 +126,87 @@ void loop_release_inherited(struct loop *l)
 		keep[n++] = STDIN_FILENO;
 	keep[n++] = STDERR_FILENO;
 	keep[n++] = l->sfd;
+	keep[n++] = l->tfd;
 	close_all_but(keep, n);
 }
 
-/* Returns true when the policy asked to exit, with the code in *code. */
-static bool execute(const struct actions *acts, int *code)
+static void arm(struct loop *l, uint64_t at)
+{
+	struct itimerspec when = {
+		.it_value = {(time_t)(at / 1000), (long)(at % 1000) * 1000000},
+	};
+
+	if (timerfd_settime(l->tfd, TFD_TIMER_ABSTIME, &when, NULL) < 0)
+		log_error("timerfd_settime: %m");
+}
+
+static void signal_tree(struct loop *l, int sig)
 {
 	char name[32];
+	unsigned long n = tree_signal(sig, l->policy->workload);
+
+	if (sig == SIGKILL)
+		l->killed += n;
+	else
+		l->terminated += n;
+	log_info("sent %s to %lu descendants",
+		 signal_name(sig, name, sizeof name), n);
+}
+
+static void report_restart(const struct action *a, unsigned long restarts)
+{
+	char how[48];
+
+	log_warn("workload ended (%s); restart %lu in %llums",
+		 policy_describe(a->status, how, sizeof how), restarts,
+		 (unsigned long long)a->at);
+}
+
+static void forward(const struct action *a)
+{
+	char name[32];
+
+	log_debug("forwarding %s to %d", signal_name(a->sig, name, sizeof name),
+		  (int)a->target);
+	if (kill(a->target, a->sig) < 0 && errno != ESRCH)
+		log_warn("forwarding %s to %d: %m",
+			 signal_name(a->sig, name, sizeof name), (int)a->target);
+}
+
+/* Returns true when reaper must exit, with the code in *code. */
+static bool execute(struct loop *l, const struct actions *acts, int *code);
+
+static bool restart(struct loop *l, int *code)
+{
+	struct actions acts;
+	int failed = loop_start(l);
+
+	if (failed >= 0) {
+		*code = failed;
+		return true;
+	}
+	policy_started(l->policy, l->policy->workload, now_ms(), &acts);
+	return execute(l, &acts, code);
+}
+
+static bool execute(struct loop *l, const struct actions *acts, int *code)
+{
+	char how[48];
 	bool done = false;
 
 	for (size_t i = 0; i < acts->n; i++) {
 		const struct action *a = &acts->list[i];
 		switch (a->kind) {
-		case ACT_FORWARD:
-			log_debug("forwarding %s to %d",
-				  signal_name(a->sig, name, sizeof name),
-				  (int)a->target);
-			if (kill(a->target, a->sig) < 0 && errno != ESRCH)
-				log_warn("forwarding %s to %d: %m",
-					 signal_name(a->sig, name, sizeof name),
-					 (int)a->target);
+		case ACT_FORWARD: forward(a); break;
+		case ACT_SIGNAL_TREE: signal_tree(l, a->sig); break;
+		case ACT_ARM_TIMER: arm(l, a->at); break;
+		case ACT_SPAWN: done |= restart(l, code); break;
+		case ACT_REPORT_RESTART:
+			report_restart(a, l->policy->restarts);
 			break;
 		case ACT_REPORT_ORPHAN:
 			log_warn("reaped orphan %d (%s)", (int)a->target,
-				 policy_describe(a->status, name, sizeof name));
+				 policy_describe(a->status, how, sizeof how));
 			break;
 		case ACT_EXIT:
 			*code = a->status;
@@ -125,8 +218,9 @@ static bool execute(const struct actions *acts, int *code)
 }
 
 /* Reaps until nothing is left, so that one SIGCHLD, which the kernel
- * merges, covers every child that exited before it was read. */
-static bool reap_all(struct policy *p, int *code)
+ * merges, covers every child that exited before it was read. Then tells
+ * the policy whether any child is still alive. */
+static bool reap_all(struct loop *l, int *code)
 {
 	struct actions acts;
 	bool done = false;
@@ -134,39 +228,90 @@ static bool reap_all(struct policy *p, int *code)
 	pid_t pid;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-		policy_on_reaped(p, pid, status, &acts);
-		done |= execute(&acts, code);
+		policy_on_reaped(l->policy, pid, status, &acts);
+		done |= execute(l, &acts, code);
 	}
 	if (pid < 0 && errno != ECHILD)
 		log_warn("waitpid: %m");
-	return done;
+	policy_on_drained(l->policy, pid == 0, now_ms(), &acts);
+	return execute(l, &acts, code) || done;
 }
 
-int loop_run(struct loop *l, struct policy *p)
+static bool read_signals(struct loop *l, int *code)
 {
 	struct signalfd_siginfo si[32];
 	struct actions acts;
-	int code = 0;
+	bool done = false;
+	ssize_t n = read(l->sfd, si, sizeof si);
 
+	if (n < 0) {
+		if (errno == EINTR || errno == EAGAIN)
+			return false;
+		log_error("reading signals: %m");
+		*code = 125;
+		return true;
+	}
+	for (size_t i = 0; i < (size_t)n / sizeof si[0] && !done; i++) {
+		int sig = (int)si[i].ssi_signo;
+		if (sig != SIGCHLD) {
+			policy_on_signal(l->policy, sig, now_ms(), &acts);
+			done = execute(l, &acts, code);
+		}
+	}
+	return done;
+}
+
+static bool read_timer(struct loop *l, int *code)
+{
+	struct actions acts;
+	uint64_t expirations;
+
+	if (read(l->tfd, &expirations, sizeof expirations) < 0)
+		return false; /* EAGAIN: disarmed meanwhile */
+	policy_on_timer(l->policy, now_ms(), &acts);
+	return execute(l, &acts, code);
+}
+
+static void summarize(const struct loop *l, int code)
+{
+	uint64_t ran = now_ms() - l->started_at;
+
+	log_info("exiting %d after %llu.%03llus; %lu orphans reaped; "
+		 "%lu descendants terminated, %lu killed at the end",
+		 code, (unsigned long long)(ran / 1000),
+		 (unsigned long long)(ran % 1000), l->policy->orphans_reaped,
+		 l->terminated, l->killed);
+}
+
+int loop_run(struct loop *l)
+{
+	struct pollfd fds[2] = {{.fd = l->sfd, .events = POLLIN},
+				{.fd = l->tfd, .events = POLLIN}};
+	struct actions acts;
+	int code = 0;
+	bool done;
+
+	l->started_at = now_ms();
+	if (l->policy->workload != 0) {
+		policy_started(l->policy, l->policy->workload, l->started_at, &acts);
+		if (execute(l, &acts, &code))
+			return code;
+	}
 	for (;;) {
-		ssize_t n = read(l->sfd, si, sizeof si);
-		if (n < 0) {
+		if (poll(fds, 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
-			log_error("reading signals: %m");
+			log_error("poll: %m");
 			return 125;
 		}
-		for (size_t i = 0; i < (size_t)n / sizeof si[0]; i++) {
-			int sig = (int)si[i].ssi_signo;
-			bool done;
-			if (sig == SIGCHLD) {
-				done = reap_all(p, &code);
-			} else {
-				policy_on_signal(p, sig, &acts);
-				done = execute(&acts, &code);
-			}
-			if (done)
-				return code;
+		done = (fds[0].revents & POLLIN) && read_signals(l, &code);
+		done = done || ((fds[1].revents & POLLIN) && read_timer(l, &code));
+		/* After every wake-up: SIGCHLD is one of the signals, and a
+		 * policy waiting for the tree to empty needs to know. */
+		done = done || reap_all(l, &code);
+		if (done) {
+			summarize(l, code);
+			return code;
 		}
 	}
 }

@@ -1,22 +1,35 @@
-/* The supervisor loop: owns reaper's signals and descriptors, turns what
- * the kernel reports into policy events, and carries out the actions. */
+/* The supervisor loop: owns reaper's signals, timer and descriptors, turns
+ * what the kernel reports into policy events, and carries out the
+ * actions. */
 #ifndef REAPER_LOOP_H
 #define REAPER_LOOP_H
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "policy.h"
+#include "spawn.h"
 
 struct loop {
 	int sfd;                /* signalfd for every signal reaper handles */
+	int tfd;                /* timerfd for the policy's deadlines */
 	sigset_t inherited_mask; /* what the workload gets back */
 	bool chld_ignored;      /* SIGCHLD was inherited ignored */
+	struct spawn_request req;
+	struct policy *policy;
+	uint64_t started_at;
+	unsigned long terminated, killed; /* descendants signalled at the end */
 };
 
-/* Blocks every signal but the faults and opens the signalfd. From here on
- * no signal is lost: each waits in the kernel until the loop reads it. */
-bool loop_open(struct loop *l);
+/* Blocks every signal but the faults and opens the signalfd and timerfd.
+ * From here on no signal is lost: each waits in the kernel until the loop
+ * reads it. */
+bool loop_open(struct loop *l, struct policy *p);
+
+/* Starts the workload; returns -1 when it runs, or reaper's exit code
+ * when it could not be started (the reason is logged). */
+int loop_start(struct loop *l);
 
 /* Lets go of what reaper inherited and no longer needs: its working
  * directory and every descriptor but stderr (and a terminal on stdin,
@@ -24,6 +37,6 @@ bool loop_open(struct loop *l);
 void loop_release_inherited(struct loop *l);
 
 /* Runs until policy says to exit; returns the exit code. */
-int loop_run(struct loop *l, struct policy *p);
+int loop_run(struct loop *l);
 
 #endif

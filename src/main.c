@@ -34,36 +34,32 @@ static void become_reaper(const struct config *cfg)
 
 static int supervise(const struct config *cfg)
 {
-	struct loop loop;
 	struct policy policy;
-	struct spawn_result child;
-	struct spawn_request req = {
-		.argv = cfg->command,
-		.setsid = cfg->setsid,
-		.foreground = isatty(STDIN_FILENO) &&
-			      tcgetpgrp(STDIN_FILENO) == getpgrp(),
-		.mask = &loop.inherited_mask,
+	struct loop loop = {
+		.req = {
+			.argv = cfg->command,
+			.setsid = cfg->setsid,
+			.foreground = isatty(STDIN_FILENO) &&
+				      tcgetpgrp(STDIN_FILENO) == getpgrp(),
+			.mask = &loop.inherited_mask,
+		},
 	};
+	int failed;
 
 	become_reaper(cfg);
-	if (!loop_open(&loop)) {
+	policy_init(&policy, cfg);
+	if (!loop_open(&loop, &policy)) {
 		log_error("cannot set up signal handling: %m");
 		return 125;
 	}
-	req.chld_ignored = loop.chld_ignored;
-	if (!spawn_workload(&req, &child)) {
-		log_error("fork: %m");
-		return 125;
-	}
-	if (child.exec_errno != 0) {
-		log_error("%s: %s", cfg->command[0], strerror(child.exec_errno));
-		(void)waitpid(child.pid, NULL, 0);
-		return spawn_exec_failure_code(child.exec_errno);
-	}
-	log_info("started %s as %d", cfg->command[0], (int)child.pid);
-	loop_release_inherited(&loop);
-	policy_init(&policy, cfg, child.pid);
-	return loop_run(&loop, &policy);
+	loop.req.chld_ignored = loop.chld_ignored;
+	if (!cfg->pause && (failed = loop_start(&loop)) >= 0)
+		return failed;
+	/* A restarted workload starts where the first did, with the same
+	 * descriptors (socket activation's LISTEN_FDS among them). */
+	if (cfg->restart == RESTART_NO)
+		loop_release_inherited(&loop);
+	return loop_run(&loop);
 }
 
 int main(int argc, char **argv)

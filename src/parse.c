@@ -1,6 +1,7 @@
 #include "parse.h"
 
 #include <limits.h>
+#include <string.h>
 
 bool parse_ulong(const char *s, unsigned long *out)
 {
@@ -15,5 +16,54 @@ bool parse_ulong(const char *s, unsigned long *out)
 		n = n * 10 + d;
 	}
 	*out = n;
+	return true;
+}
+
+static uint64_t unit_ms(const char **s)
+{
+	static const struct {
+		const char *name;
+		size_t len;
+		uint64_t ms;
+	} units[] = {{"ms", 2, 1}, {"s", 1, 1000}, {"m", 1, 60000},
+		     {"h", 1, 3600000}};
+
+	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+		if (strncmp(*s, units[i].name, units[i].len) == 0) {
+			*s += units[i].len;
+			return units[i].ms;
+		}
+	}
+	return 0;
+}
+
+bool parse_duration(const char *s, uint64_t *ms)
+{
+	uint64_t total = 0;
+	unsigned long n;
+
+	if (parse_ulong(s, &n)) {
+		if (n > UINT64_MAX / 1000)
+			return false;
+		*ms = (uint64_t)n * 1000;
+		return true;
+	}
+	if (*s == '\0')
+		return false;
+	while (*s != '\0') {
+		uint64_t part = 0, unit;
+		if (*s < '0' || *s > '9')
+			return false;
+		for (; *s >= '0' && *s <= '9'; s++) {
+			if (part > (UINT64_MAX - 9) / 10)
+				return false;
+			part = part * 10 + (uint64_t)(*s - '0');
+		}
+		unit = unit_ms(&s);
+		if (unit == 0 || part > (UINT64_MAX - total) / unit)
+			return false;
+		total += part * unit;
+	}
+	*ms = total;
 	return true;
 }

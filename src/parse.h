@@ -3,9 +3,14 @@
 #define REAPER_PARSE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 /* A non-empty run of decimal digits and nothing else, no larger than
  * what fits; no sign, no spaces, no "0x". */
 bool parse_ulong(const char *s, unsigned long *out);
+
+/* "500ms", "5s", "2m", "1h", "1m30s", or a bare number of seconds, in
+ * milliseconds. */
+bool parse_duration(const char *s, uint64_t *ms);
 
 #endif

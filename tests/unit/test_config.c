@@ -1,4 +1,6 @@
 #include <check.h>
+#include <limits.h>
+#include <stdio.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,6 +178,135 @@ START_TEST(environment_rejections)
 }
 END_TEST
 
+START_TEST(durations)
+{
+	static const struct {
+		const char *text;
+		uint64_t ms;
+	} good[] = {
+		{"0", 0}, {"5", 5000}, {"500ms", 500}, {"5s", 5000},
+		{"2m", 120000}, {"1h", 3600000}, {"1m30s", 90000},
+		{"1h2m3s4ms", 3723004}, {"0ms", 0},
+	};
+	static const char *const bad[] = {
+		"", "s", "ms", "5x", "5 s", " 5s", "-1", "1.5s", "5S", "5sec",
+		"m5", "1m30", "99999999999999999999", "18446744073709551615s",
+	};
+
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		ck_assert_msg(parse("--grace", (char *)good[i].text, "x"), "%s",
+			      good[i].text);
+		ck_assert_uint_eq(cfg.grace_ms, good[i].ms);
+	}
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char msg[160];
+		snprintf(msg, sizeof msg,
+			 "--grace: '%s': not a duration (500ms, 5s, 2m, 1h, "
+			 "1m30s, or seconds)", bad[i]);
+		rejects(msg, "--grace", (char *)bad[i], "x");
+	}
+}
+END_TEST
+
+START_TEST(lifecycle_defaults)
+{
+	ck_assert(parse("x"));
+	ck_assert(cfg.cleanup);
+	ck_assert(!cfg.pause);
+	ck_assert_uint_eq(cfg.grace_ms, 5000);
+	ck_assert_uint_eq(cfg.timeout_ms, 0);
+	ck_assert_int_eq(cfg.timeout_signal, SIGTERM);
+	ck_assert_int_eq(cfg.restart, RESTART_NO);
+	ck_assert_uint_eq(cfg.max_restarts, ULONG_MAX);
+	ck_assert_uint_eq(cfg.backoff_min_ms, 100);
+	ck_assert_uint_eq(cfg.backoff_max_ms, 30000);
+	for (int sig = 1; sig < CONFIG_NSIG; sig++)
+		ck_assert_int_eq(cfg.rewrite[sig], sig);
+}
+END_TEST
+
+START_TEST(lifecycle_options)
+{
+	ck_assert(parse("--no-cleanup", "--timeout", "1m30s", "--timeout-signal",
+			"INT", "--restart", "on-failure", "--max-restarts", "3",
+			"--backoff", "200ms:2s", "x"));
+	ck_assert(!cfg.cleanup);
+	ck_assert_uint_eq(cfg.timeout_ms, 90000);
+	ck_assert_int_eq(cfg.timeout_signal, SIGINT);
+	ck_assert_int_eq(cfg.restart, RESTART_ON_FAILURE);
+	ck_assert_uint_eq(cfg.max_restarts, 3);
+	ck_assert_uint_eq(cfg.backoff_min_ms, 200);
+	ck_assert_uint_eq(cfg.backoff_max_ms, 2000);
+	ck_assert(parse("--restart", "always", "--backoff", "1s", "x"));
+	ck_assert_int_eq(cfg.restart, RESTART_ALWAYS);
+	ck_assert_uint_eq(cfg.backoff_min_ms, 1000);
+	ck_assert_uint_eq(cfg.backoff_max_ms, 30000);
+	ck_assert(parse("--backoff", "1m", "x"));
+	ck_assert_uint_eq(cfg.backoff_max_ms, 60000);
+	ck_assert(parse("--restart", "no", "x"));
+	ck_assert_int_eq(cfg.restart, RESTART_NO);
+	ck_assert(parse_env(ARGS("REAPER_GRACE=250ms"), ARGS("x")));
+	ck_assert_uint_eq(cfg.grace_ms, 250);
+	ck_assert(parse_env(ARGS("REAPER_GRACE=250ms"), ARGS("--grace", "1s", "x")));
+	ck_assert_uint_eq(cfg.grace_ms, 1000);
+}
+END_TEST
+
+START_TEST(lifecycle_rejections)
+{
+	rejects("--restart: 'sometimes': not one of no, on-failure, always",
+		"--restart", "sometimes", "x");
+	rejects("--max-restarts: '-1': not a number", "--max-restarts", "-1", "x");
+	rejects("--backoff: '2s:1s': not MIN[:MAX], two durations, 0 < MIN <= MAX",
+		"--backoff", "2s:1s", "x");
+	rejects("--backoff: '0': not MIN[:MAX], two durations, 0 < MIN <= MAX",
+		"--backoff", "0", "x");
+	rejects("--backoff: '1s:': not MIN[:MAX], two durations, 0 < MIN <= MAX",
+		"--backoff", "1s:", "x");
+	rejects("--timeout: '0': not a duration (500ms, 5s, 2m, 1h, 1m30s, or "
+		"seconds), above 0", "--timeout", "0", "x");
+	rejects("--timeout-signal: 'NOPE': unknown signal", "--timeout-signal",
+		"NOPE", "x");
+	ck_assert(!parse_env(ARGS("REAPER_GRACE=soon"), ARGS("x")));
+	ck_assert_str_eq(err, "REAPER_GRACE: 'soon': not a duration (500ms, 5s, "
+			      "2m, 1h, 1m30s, or seconds)");
+}
+END_TEST
+
+START_TEST(rewrite)
+{
+	ck_assert(parse("--rewrite", "TERM:QUIT", "--rewrite", "usr1:0",
+			"--rewrite", "SIGRTMIN+1:2", "x"));
+	ck_assert_int_eq(cfg.rewrite[SIGTERM], SIGQUIT);
+	ck_assert_int_eq(cfg.rewrite[SIGUSR1], 0);
+	ck_assert_int_eq(cfg.rewrite[SIGRTMIN + 1], SIGINT);
+	ck_assert_int_eq(cfg.rewrite[SIGHUP], SIGHUP);
+	rejects("--rewrite: 'TERM': not FROM:TO, two signals (TO may be 0)",
+		"--rewrite", "TERM", "x");
+	rejects("--rewrite: 'TERM:NOPE': not FROM:TO, two signals (TO may be 0)",
+		"--rewrite", "TERM:NOPE", "x");
+	rejects("--rewrite: ':TERM': not FROM:TO, two signals (TO may be 0)",
+		"--rewrite", ":TERM", "x");
+	rejects("--rewrite: 'TERM:': not FROM:TO, two signals (TO may be 0)",
+		"--rewrite", "TERM:", "x");
+	rejects("--rewrite: 'CHLD:TERM': SIGCHLD is reaper's own",
+		"--rewrite", "CHLD:TERM", "x");
+}
+END_TEST
+
+START_TEST(pause_mode)
+{
+	char *none[] = {"-P", NULL};
+
+	ck_assert(parse_env(NULL, none));
+	ck_assert(cfg.pause);
+	ck_assert_ptr_null(cfg.command);
+	ck_assert(parse("--pause", "--grace", "1s"));
+	ck_assert(cfg.pause);
+	rejects("--pause: 'sleep': takes no command", "-P", "sleep", "1");
+}
+END_TEST
+
 START_TEST(parses_again_from_scratch)
 {
 	ck_assert(parse("-g", "-e", "3", "a"));
@@ -200,6 +331,12 @@ int main(void)
 	tcase_add_test(t, usage_errors);
 	tcase_add_test(t, environment);
 	tcase_add_test(t, environment_rejections);
+	tcase_add_test(t, durations);
+	tcase_add_test(t, lifecycle_defaults);
+	tcase_add_test(t, lifecycle_options);
+	tcase_add_test(t, lifecycle_rejections);
+	tcase_add_test(t, rewrite);
+	tcase_add_test(t, pause_mode);
 	tcase_add_test(t, parses_again_from_scratch);
 	suite_add_tcase(s, t);
 	return run_suite(s);

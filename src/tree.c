@@ -1,0 +1,212 @@
+#include "tree.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "log.h"
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef SYS_pidfd_send_signal
+#define SYS_pidfd_send_signal 424
+#endif
+
+struct pids {
+	pid_t *v;
+	size_t n, cap;
+};
+
+static bool push(struct pids *s, pid_t pid)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 64;
+		pid_t *v = realloc(s->v, cap * sizeof *v);
+		if (v == NULL)
+			return false;
+		s->v = v;
+		s->cap = cap;
+	}
+	s->v[s->n++] = pid;
+	return true;
+}
+
+static bool read_file(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return n >= 0;
+}
+
+/* Field 4 (ppid) and field 22 (start time) of /proc/PID/stat; the name in
+ * field 2 may hold spaces and parentheses, so parsing starts after its
+ * last ')'. */
+static bool stat_of(pid_t pid, pid_t *ppid, unsigned long long *start)
+{
+	char path[48], buf[1024];
+	const char *s;
+	int ppid_i;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	if (!read_file(path, buf, sizeof buf) || (s = strrchr(buf, ')')) == NULL)
+		return false;
+	if (sscanf(s + 2, "%*c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u "
+			  "%*d %*d %*d %*d %*d %*d %llu",
+		   &ppid_i, start) != 2)
+		return false;
+	*ppid = ppid_i;
+	return true;
+}
+
+/* Appends the children of pid, from every one of its threads. */
+static bool children_of(pid_t pid, struct pids *out)
+{
+	char path[64], buf[16384];
+	struct dirent *e;
+	DIR *d;
+
+	snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+	if ((d = opendir(path)) == NULL)
+		return errno == ENOENT; /* gone: no children */
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "/proc/%d/task/%.16s/children",
+			 (int)pid, e->d_name);
+		if (!read_file(path, buf, sizeof buf)) {
+			closedir(d);
+			return false;
+		}
+		for (char *s = buf, *end;; s = end) {
+			long v = strtol(s, &end, 10);
+			if (end == s)
+				break;
+			push(out, (pid_t)v);
+		}
+	}
+	closedir(d);
+	return true;
+}
+
+/* Without children files: every process whose parent is in the tree. */
+static bool scan_descendants(pid_t root, struct pids *out)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	bool grew = true;
+	struct pids all = {0}, parents = {0};
+
+	if (d == NULL)
+		return false;
+	while ((e = readdir(d)) != NULL) {
+		pid_t pid = atoi(e->d_name), ppid;
+		unsigned long long start;
+		if (pid > 0 && stat_of(pid, &ppid, &start)) {
+			push(&all, pid);
+			push(&parents, ppid);
+		}
+	}
+	closedir(d);
+	push(out, root);
+	while (grew) {
+		grew = false;
+		for (size_t i = 0; i < all.n; i++) {
+			bool in = false, parent_in = false;
+			for (size_t j = 0; j < out->n; j++) {
+				in |= out->v[j] == all.v[i];
+				parent_in |= out->v[j] == parents.v[i];
+			}
+			if (!in && parent_in && push(out, all.v[i]))
+				grew = true;
+		}
+	}
+	out->n--; /* root itself is not its own descendant */
+	memmove(out->v, out->v + 1, out->n * sizeof *out->v);
+	free(all.v);
+	free(parents.v);
+	return true;
+}
+
+static bool descendants(struct pids *out)
+{
+	pid_t self = getpid();
+
+	if (!children_of(self, out))
+		return false;
+	for (size_t i = 0; i < out->n; i++)
+		if (!children_of(out->v[i], out))
+			return false;
+	return true;
+}
+
+/* The pidfd pins the process; the start time read before and after the
+ * open proves it is the one the walk found, not a newcomer on its pid. */
+static bool signal_checked(pid_t pid, int sig)
+{
+	unsigned long long before, after;
+	pid_t ppid;
+	int fd;
+	bool ok;
+
+	if (!stat_of(pid, &ppid, &before))
+		return false;
+	fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (fd < 0)
+		return errno == ENOSYS && kill(pid, sig) == 0;
+	ok = stat_of(pid, &ppid, &after) && after == before &&
+	     syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0) == 0;
+	close(fd);
+	return ok;
+}
+
+/* A /proc mounted for another PID namespace names other processes. */
+static bool proc_is_ours(void)
+{
+	char link[32];
+	ssize_t n = readlink("/proc/self", link, sizeof link - 1);
+
+	if (n <= 0)
+		return false;
+	link[n] = '\0';
+	return atol(link) == (long)getpid();
+}
+
+unsigned long tree_signal(int sig, int pgid)
+{
+	struct pids tree = {0};
+	unsigned long reached = 0;
+
+	if (getpid() == 1) {
+		/* Everything in the namespace but reaper itself. */
+		if (kill(-1, sig) < 0 && errno != ESRCH)
+			log_warn("kill -1: %m");
+		if (proc_is_ours() && descendants(&tree))
+			reached = tree.n;
+		free(tree.v);
+		return reached;
+	}
+	if (!proc_is_ours() ||
+	    (!descendants(&tree) && (tree.n = 0, !scan_descendants(getpid(), &tree)))) {
+		log_info("no usable /proc: signalling the workload's group only");
+		free(tree.v);
+		return kill(-pgid, sig) == 0;
+	}
+	for (size_t i = 0; i < tree.n; i++)
+		reached += signal_checked(tree.v[i], sig);
+	free(tree.v);
+	return reached;
+}

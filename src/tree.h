@@ -1,0 +1,13 @@
+/* Finds reaper's remaining descendants and signals them. */
+#ifndef REAPER_TREE_H
+#define REAPER_TREE_H
+
+/* Sends sig to every descendant of reaper; returns how many it reached.
+ * As PID 1 of a namespace, kill(-1) reaches them all. Elsewhere the tree
+ * is walked through /proc/PID/task/TID/children (or, without those files,
+ * a scan of /proc), and each process is signalled through a pidfd opened
+ * and checked against its start time, so that a recycled pid is never hit;
+ * without /proc, only the workload's group (pgid) is reached. */
+unsigned long tree_signal(int sig, int pgid);
+
+#endif
