@@ -1,15 +1,15 @@
 #include "loop.h"
 
 #include <dirent.h>
-#include <poll.h>
-#include <string.h>
-#include <sys/timerfd.h>
-#include <time.h>
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
+#include <sys/timerfd.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -42,12 +42,13 @@ bool loop_open(struct loop *l, struct policy *p)
 			sigdelset(&all, sig);
 	if (sigprocmask(SIG_BLOCK, &all, &l->inherited_mask) < 0)
 		return false;
+	l->req.mask = &l->inherited_mask;
 	/* An ignored SIGCHLD would have the kernel reap for reaper and leave
 	 * waitpid nothing to report. */
 	if (sigaction(SIGCHLD, NULL, &old) < 0)
 		return false;
-	l->chld_ignored = old.sa_handler == SIG_IGN;
-	if (l->chld_ignored && signal(SIGCHLD, SIG_DFL) == SIG_ERR)
+	l->req.chld_ignored = old.sa_handler == SIG_IGN;
+	if (l->req.chld_ignored && signal(SIGCHLD, SIG_DFL) == SIG_ERR)
 		return false;
 	l->sfd = signalfd(-1, &all, SFD_CLOEXEC);
 	if (l->sfd < 0)
@@ -56,7 +57,7 @@ bool loop_open(struct loop *l, struct policy *p)
 	return l->tfd >= 0;
 }
 
-int loop_start(struct loop *l)
+int loop_start(struct loop *l, pid_t *pid)
 {
 	struct spawn_result child;
 
@@ -70,7 +71,7 @@ int loop_start(struct loop *l)
 		return spawn_exec_failure_code(child.exec_errno);
 	}
 	log_info("started %s as %d", l->req.argv[0], (int)child.pid);
-	l->policy->workload = child.pid;
+	*pid = child.pid;
 	return -1;
 }
 
@@ -179,13 +180,14 @@ static bool execute(struct loop *l, const struct actions *acts, int *code);
 static bool restart(struct loop *l, int *code)
 {
 	struct actions acts;
-	int failed = loop_start(l);
+	pid_t pid;
+	int failed = loop_start(l, &pid);
 
 	if (failed >= 0) {
 		*code = failed;
 		return true;
 	}
-	policy_started(l->policy, l->policy->workload, now_ms(), &acts);
+	policy_started(l->policy, pid, now_ms(), &acts);
 	return execute(l, &acts, code);
 }
 
@@ -283,7 +285,7 @@ static void summarize(const struct loop *l, int code)
 		 l->terminated, l->killed);
 }
 
-int loop_run(struct loop *l)
+int loop_run(struct loop *l, pid_t workload)
 {
 	struct pollfd fds[2] = {{.fd = l->sfd, .events = POLLIN},
 				{.fd = l->tfd, .events = POLLIN}};
@@ -292,11 +294,9 @@ int loop_run(struct loop *l)
 	bool done;
 
 	l->started_at = now_ms();
-	if (l->policy->workload != 0) {
-		policy_started(l->policy, l->policy->workload, l->started_at, &acts);
-		if (execute(l, &acts, &code))
-			return code;
-	}
+	policy_started(l->policy, workload, l->started_at, &acts);
+	if (execute(l, &acts, &code))
+		return code;
 	for (;;) {
 		if (poll(fds, 2, -1) < 0) {
 			if (errno == EINTR)

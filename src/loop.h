@@ -15,8 +15,7 @@ struct loop {
 	int sfd;                /* signalfd for every signal reaper handles */
 	int tfd;                /* timerfd for the policy's deadlines */
 	sigset_t inherited_mask; /* what the workload gets back */
-	bool chld_ignored;      /* SIGCHLD was inherited ignored */
-	struct spawn_request req;
+	struct spawn_request req; /* how to start the workload, each time */
 	struct policy *policy;
 	uint64_t started_at;
 	unsigned long terminated, killed; /* descendants signalled at the end */
@@ -24,19 +23,21 @@ struct loop {
 
 /* Blocks every signal but the faults and opens the signalfd and timerfd.
  * From here on no signal is lost: each waits in the kernel until the loop
- * reads it. */
+ * reads it. Completes l->req with what the workload must get back. */
 bool loop_open(struct loop *l, struct policy *p);
 
-/* Starts the workload; returns -1 when it runs, or reaper's exit code
- * when it could not be started (the reason is logged). */
-int loop_start(struct loop *l);
+/* Starts the workload; returns -1 when it runs, with its pid in *pid, or
+ * reaper's exit code when it could not be started (the reason is
+ * logged). */
+int loop_start(struct loop *l, pid_t *pid);
 
 /* Lets go of what reaper inherited and no longer needs: its working
  * directory and every descriptor but stderr (and a terminal on stdin,
  * which job control needs). */
 void loop_release_inherited(struct loop *l);
 
-/* Runs until policy says to exit; returns the exit code. */
-int loop_run(struct loop *l);
+/* Runs until policy says to exit; returns the exit code. workload is the
+ * pid loop_start gave, or 0 in pause mode. */
+int loop_run(struct loop *l, pid_t workload);
 
 #endif

@@ -1,16 +1,12 @@
 /* reaper: a minimal init. main only wires the modules together. */
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/prctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "config.h"
 #include "log.h"
 #include "loop.h"
 #include "policy.h"
-#include "spawn.h"
 
 #ifndef REAPER_VERSION
 #define REAPER_VERSION "unknown"
@@ -41,9 +37,9 @@ static int supervise(const struct config *cfg)
 			.setsid = cfg->setsid,
 			.foreground = isatty(STDIN_FILENO) &&
 				      tcgetpgrp(STDIN_FILENO) == getpgrp(),
-			.mask = &loop.inherited_mask,
 		},
 	};
+	pid_t workload = 0;
 	int failed;
 
 	become_reaper(cfg);
@@ -52,14 +48,13 @@ static int supervise(const struct config *cfg)
 		log_error("cannot set up signal handling: %m");
 		return 125;
 	}
-	loop.req.chld_ignored = loop.chld_ignored;
-	if (!cfg->pause && (failed = loop_start(&loop)) >= 0)
+	if (!cfg->pause && (failed = loop_start(&loop, &workload)) >= 0)
 		return failed;
 	/* A restarted workload starts where the first did, with the same
 	 * descriptors (socket activation's LISTEN_FDS among them). */
 	if (cfg->restart == RESTART_NO)
 		loop_release_inherited(&loop);
-	return loop_run(&loop);
+	return loop_run(&loop, workload);
 }
 
 int main(int argc, char **argv)

@@ -64,10 +64,10 @@ struct policy {
 	unsigned long orphans_reaped;
 };
 
-/* With --pause, workload is 0. */
 void policy_init(struct policy *p, const struct config *cfg);
 
-/* The workload (re)started as pid at now. */
+/* The workload (re)started as pid at now; pid 0: reaper started in pause
+ * mode, with no workload. */
 void policy_started(struct policy *p, pid_t pid, uint64_t now,
 		    struct actions *out);
 

@@ -215,6 +215,13 @@ START_TEST(pause_exits_0_on_term)
 }
 END_TEST
 
+START_TEST(pause_exits_124_at_its_timeout)
+{
+	ck_assert_int_eq(run(ARGV(REAPER, "--pause", "--timeout", "200ms"), NULL,
+			     0, NULL, 0), 124);
+}
+END_TEST
+
 static Suite *lifecycle_suite(void)
 {
 	Suite *s = suite_create("lifecycle");
@@ -232,6 +239,7 @@ static Suite *lifecycle_suite(void)
 	tcase_add_test(t, rewrite_term_to_quit);
 	tcase_add_test(t, rewrite_to_zero_drops);
 	tcase_add_test(t, pause_exits_0_on_term);
+	tcase_add_test(t, pause_exits_124_at_its_timeout);
 	suite_add_tcase(s, t);
 	return s;
 }

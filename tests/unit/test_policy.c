@@ -337,6 +337,7 @@ START_TEST(pause_exits_0_on_term_or_int)
 	cfg.pause = true;
 	for (size_t i = 0; i < 2; i++) {
 		policy_init(&pol, &cfg);
+		policy_started(&pol, 0, 5, &acts);
 		policy_on_signal(&pol, SIGUSR1, 10, &acts);
 		ck_assert_int_eq(acts.n, 0);
 		policy_on_reaped(&pol, 5, EXITED(1), &acts);
@@ -347,6 +348,19 @@ START_TEST(pause_exits_0_on_term_or_int)
 		expect_exit(0);
 		ck_assert_uint_eq(pol.orphans_reaped, 1);
 	}
+}
+END_TEST
+
+START_TEST(pause_honours_the_timeout)
+{
+	cfg.pause = true;
+	cfg.timeout_ms = 500;
+	policy_init(&pol, &cfg);
+	policy_started(&pol, 0, 1000, &acts);
+	expect_armed(1500);
+	policy_on_timer(&pol, 1500, &acts);
+	policy_on_drained(&pol, false, 1501, &acts);
+	expect_exit(124);
 }
 END_TEST
 
@@ -419,6 +433,7 @@ int main(void)
 	tcase_add_test(t, signal_during_backoff_exits_with_last_status);
 	tcase_add_test(t, timeout_across_restarts);
 	tcase_add_test(t, pause_exits_0_on_term_or_int);
+	tcase_add_test(t, pause_honours_the_timeout);
 	tcase_add_test(t, exit_codes);
 	tcase_add_test(t, orphans_are_counted_and_reported_with_w);
 	tcase_add_test(t, describes_statuses);
