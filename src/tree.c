@@ -72,8 +72,9 @@ static bool stat_of(pid_t pid, pid_t *ppid, unsigned long long *start)
 	return true;
 }
 
-/* Appends the children of pid, from every one of its threads. */
-static bool children_of(pid_t pid, struct pids *out)
+/* Appends the children of pid, from every one of its threads. A process
+ * or thread that is gone meanwhile has none. */
+static void children_of(pid_t pid, struct pids *out)
 {
 	char path[64], buf[16384];
 	struct dirent *e;
@@ -81,16 +82,14 @@ static bool children_of(pid_t pid, struct pids *out)
 
 	snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
 	if ((d = opendir(path)) == NULL)
-		return errno == ENOENT; /* gone: no children */
+		return;
 	while ((e = readdir(d)) != NULL) {
 		if (e->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof path, "/proc/%d/task/%.16s/children",
 			 (int)pid, e->d_name);
-		if (!read_file(path, buf, sizeof buf)) {
-			closedir(d);
-			return false;
-		}
+		if (!read_file(path, buf, sizeof buf))
+			continue;
 		for (char *s = buf, *end;; s = end) {
 			long v = strtol(s, &end, 10);
 			if (end == s)
@@ -99,58 +98,89 @@ static bool children_of(pid_t pid, struct pids *out)
 		}
 	}
 	closedir(d);
-	return true;
 }
 
-/* Without children files: every process whose parent is in the tree. */
+static int by_pid(const void *a, const void *b)
+{
+	pid_t x = ((const struct tree_proc *)a)->pid;
+	pid_t y = ((const struct tree_proc *)b)->pid;
+
+	return (x > y) - (x < y);
+}
+
+size_t tree_closure(pid_t root, struct tree_proc *procs, size_t n)
+{
+	size_t found = 0;
+	bool grew = true;
+
+	qsort(procs, n, sizeof *procs, by_pid);
+	for (size_t i = 0; i < n; i++)
+		procs[i].in = false;
+	/* Each pass adds the children of what the last one found; a chain
+	 * of pids that runs against their order takes one pass a link. */
+	while (grew) {
+		grew = false;
+		for (size_t i = 0; i < n; i++) {
+			struct tree_proc key = {.pid = procs[i].ppid}, *parent;
+			if (procs[i].in || procs[i].pid == root)
+				continue;
+			parent = bsearch(&key, procs, n, sizeof *procs, by_pid);
+			if (procs[i].ppid == root || (parent != NULL && parent->in)) {
+				procs[i].in = true;
+				found++;
+				grew = true;
+			}
+		}
+	}
+	return found;
+}
+
+/* Without children files: a snapshot of every process's parent from
+ * /proc/PID/stat, closed over from reaper down. */
 static bool scan_descendants(pid_t root, struct pids *out)
 {
-	DIR *d = opendir("/proc");
+	struct tree_proc *procs = NULL;
+	size_t n = 0, cap = 0;
 	struct dirent *e;
-	bool grew = true;
-	struct pids all = {0}, parents = {0};
+	DIR *d = opendir("/proc");
 
 	if (d == NULL)
 		return false;
 	while ((e = readdir(d)) != NULL) {
 		pid_t pid = atoi(e->d_name), ppid;
 		unsigned long long start;
-		if (pid > 0 && stat_of(pid, &ppid, &start)) {
-			push(&all, pid);
-			push(&parents, ppid);
+		if (pid <= 0 || !stat_of(pid, &ppid, &start))
+			continue;
+		if (n == cap) {
+			struct tree_proc *more;
+			cap = cap ? cap * 2 : 256;
+			if ((more = realloc(procs, cap * sizeof *more)) == NULL)
+				break;
+			procs = more;
 		}
+		procs[n++] = (struct tree_proc){.pid = pid, .ppid = ppid};
 	}
 	closedir(d);
-	push(out, root);
-	while (grew) {
-		grew = false;
-		for (size_t i = 0; i < all.n; i++) {
-			bool in = false, parent_in = false;
-			for (size_t j = 0; j < out->n; j++) {
-				in |= out->v[j] == all.v[i];
-				parent_in |= out->v[j] == parents.v[i];
-			}
-			if (!in && parent_in && push(out, all.v[i]))
-				grew = true;
-		}
-	}
-	out->n--; /* root itself is not its own descendant */
-	memmove(out->v, out->v + 1, out->n * sizeof *out->v);
-	free(all.v);
-	free(parents.v);
+	tree_closure(root, procs, n);
+	for (size_t i = 0; i < n; i++)
+		if (procs[i].in)
+			push(out, procs[i].pid);
+	free(procs);
 	return true;
 }
 
-static bool descendants(struct pids *out)
+/* Kernels built without CONFIG_PROC_CHILDREN have no children files;
+ * reaper's own, which cannot be gone, tells. */
+static bool children_files(void)
 {
-	pid_t self = getpid();
+	return access("/proc/thread-self/children", R_OK) == 0;
+}
 
-	if (!children_of(self, out))
-		return false;
+static void descendants(struct pids *out)
+{
+	children_of(getpid(), out);
 	for (size_t i = 0; i < out->n; i++)
-		if (!children_of(out->v[i], out))
-			return false;
-	return true;
+		children_of(out->v[i], out);
 }
 
 /* The pidfd pins the process; the start time read before and after the
@@ -185,28 +215,37 @@ static bool proc_is_ours(void)
 	return atol(link) == (long)getpid();
 }
 
+/* Returns false when /proc cannot tell. */
+static bool find_descendants(struct pids *out)
+{
+	if (!proc_is_ours())
+		return false;
+	if (children_files()) {
+		descendants(out);
+		return true;
+	}
+	return scan_descendants(getpid(), out);
+}
+
 unsigned long tree_signal(int sig, int pgid)
 {
 	struct pids tree = {0};
 	unsigned long reached = 0;
 
 	if (getpid() == 1) {
-		/* Everything in the namespace but reaper itself. */
+		/* Everything in the namespace but reaper itself; the walk
+		 * only counts them for the log. */
 		if (kill(-1, sig) < 0 && errno != ESRCH)
 			log_warn("kill -1: %m");
-		if (proc_is_ours() && descendants(&tree))
+		if (find_descendants(&tree))
 			reached = tree.n;
-		free(tree.v);
-		return reached;
-	}
-	if (!proc_is_ours() ||
-	    (!descendants(&tree) && (tree.n = 0, !scan_descendants(getpid(), &tree)))) {
+	} else if (find_descendants(&tree)) {
+		for (size_t i = 0; i < tree.n; i++)
+			reached += signal_checked(tree.v[i], sig);
+	} else {
 		log_info("no usable /proc: signalling the workload's group only");
-		free(tree.v);
-		return kill(-pgid, sig) == 0;
+		reached = kill(-pgid, sig) == 0;
 	}
-	for (size_t i = 0; i < tree.n; i++)
-		reached += signal_checked(tree.v[i], sig);
 	free(tree.v);
 	return reached;
 }

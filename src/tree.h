@@ -2,6 +2,10 @@
 #ifndef REAPER_TREE_H
 #define REAPER_TREE_H
 
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
 /* Sends sig to every descendant of reaper; returns how many it reached.
  * As PID 1 of a namespace, kill(-1) reaches them all. Elsewhere the tree
  * is walked through /proc/PID/task/TID/children (or, without those files,
@@ -9,5 +13,13 @@
  * and checked against its start time, so that a recycled pid is never hit;
  * without /proc, only the workload's group (pgid) is reached. */
 unsigned long tree_signal(int sig, int pgid);
+
+/* Pure: marks `in` on every process of procs that descends from root, by
+ * way of their parent pids, and returns how many. Sorts procs by pid. */
+struct tree_proc {
+	pid_t pid, ppid;
+	bool in;
+};
+size_t tree_closure(pid_t root, struct tree_proc *procs, size_t n);
 
 #endif
