@@ -252,8 +252,31 @@ void harness_teardown(void)
 		;
 }
 
-int harness_main(Suite *(*make_suite)(void))
+void start_probe(struct proc *p, char *const argv[],
+		 const struct start_opts *o, long info[4])
 {
+	char line[128];
+	long scratch[4];
+	long *f = info ? info : scratch;
+
+	proc_start(p, argv, o);
+	read_line(p->out, line, sizeof line, BOUND_MS);
+	ck_assert_int_eq(sscanf(line, "ready %ld %ld %ld %ld", &f[0], &f[1],
+				&f[2], &f[3]), 4);
+}
+
+void expect_signal(struct proc *p, int sig)
+{
+	char line[32];
+
+	read_line(p->out, line, sizeof line, BOUND_MS);
+	ck_assert_int_eq(atoi(line), sig);
+}
+
+int harness_main(const char *name, int timeout, const TTest *const tests[])
+{
+	Suite *suite = suite_create(name);
+	TCase *tc = tcase_create(name);
 	SRunner *sr;
 	int failed;
 
@@ -261,7 +284,12 @@ int harness_main(Suite *(*make_suite)(void))
 		perror("PR_SET_CHILD_SUBREAPER");
 		return EXIT_FAILURE;
 	}
-	sr = srunner_create(make_suite());
+	tcase_add_checked_fixture(tc, harness_setup, harness_teardown);
+	tcase_set_timeout(tc, timeout);
+	for (; *tests != NULL; tests++)
+		tcase_add_test(tc, *tests);
+	suite_add_tcase(suite, tc);
+	sr = srunner_create(suite);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

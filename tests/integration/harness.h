@@ -62,9 +62,21 @@ void harness_teardown(void);
 /* Counts the lines of text that contain needle. */
 int count_lines(const char *text, const char *needle);
 
-/* Runs the suite made by make_suite in a subreaper with every leftover
- * ended, and returns the exit status for ctest. */
-int harness_main(Suite *(*make_suite)(void));
+/* Runs tests, a NULL-terminated list, as one suite with the harness's
+ * fixture and a bound of timeout seconds each, from a subreaper that ends
+ * every leftover; returns the exit status for ctest. */
+int harness_main(const char *name, int timeout, const TTest *const tests[]);
+
+/* Starts argv, which runs `probe signals`, and returns once the probe is
+ * ready; the numbers of its ready line (pid, pgid, sid, foreground) go to
+ * info when it is not NULL. */
+void start_probe(struct proc *p, char *const argv[],
+		 const struct start_opts *o, long info[4]);
+
+/* The probe's next line is sig's number. */
+void expect_signal(struct proc *p, int sig);
+
+#define ARGV(...) ((char *const[]){__VA_ARGS__, NULL})
 
 #define REAPER REAPER_BIN
 #define PROBE PROBE_BIN

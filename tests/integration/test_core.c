@@ -14,8 +14,6 @@
 
 #include "harness.h"
 
-#define ARGV(...) ((char *const[]){__VA_ARGS__, NULL})
-
 static int sh(const char *script, char *err, size_t errlen)
 {
 	return run(ARGV(REAPER, "--", "/bin/sh", "-c", (char *)script), NULL, 0,
@@ -170,29 +168,6 @@ START_TEST(stdio_passes_through)
 	ck_assert_str_eq(err, "err\n");
 }
 END_TEST
-
-/* Starts reaper around probe signals and returns once the probe is ready;
- * fields of its ready line go to info when not NULL. */
-static void start_probe(struct proc *p, char *const argv[],
-			const struct start_opts *o, long info[4])
-{
-	char line[128];
-	long scratch[4];
-	long *f = info ? info : scratch;
-
-	proc_start(p, argv, o);
-	read_line(p->out, line, sizeof line, BOUND_MS);
-	ck_assert_int_eq(sscanf(line, "ready %ld %ld %ld %ld", &f[0], &f[1],
-				&f[2], &f[3]), 4);
-}
-
-static void expect_signal(struct proc *p, int sig)
-{
-	char line[32];
-
-	read_line(p->out, line, sizeof line, BOUND_MS);
-	ck_assert_int_eq(atoi(line), sig);
-}
 
 /* A round trip: once the probe reports sig, reaper is in its loop. */
 static void forward(struct proc *p, int sig)
@@ -524,45 +499,38 @@ START_TEST(verbosity_logs_the_start)
 }
 END_TEST
 
-static Suite *core_suite(void)
-{
-	Suite *s = suite_create("core");
-	TCase *t = tcase_create("core");
-
-	tcase_add_checked_fixture(t, harness_setup, harness_teardown);
-	tcase_set_timeout(t, 60);
-	tcase_add_test(t, exit_codes_pass_through);
-	tcase_add_test(t, killed_by_signal_is_128_plus_n);
-	tcase_add_test(t, remap_exit_reports_zero);
-	tcase_add_test(t, command_not_found_is_127);
-	tcase_add_test(t, command_not_executable_is_126);
-	tcase_add_test(t, usage_errors_are_125);
-	tcase_add_test(t, bad_environment_is_125);
-	tcase_add_test(t, options_stop_at_the_command);
-	tcase_add_test(t, help_version_license_exit_0);
-	tcase_add_test(t, stdio_passes_through);
-	tcase_add_test(t, every_signal_is_forwarded);
-	tcase_add_test(t, workload_has_its_own_group);
-	tcase_add_test(t, setsid_gives_a_new_session);
-	tcase_add_test(t, group_flag_reaches_grandchild);
-	tcase_add_test(t, group_env_reaches_grandchild);
-	tcase_add_test(t, without_group_only_the_child_hears);
-	tcase_add_test(t, signal_at_start_is_not_lost);
-	tcase_add_test(t, workload_gets_clean_signal_state);
-	tcase_add_test(t, inherited_ignore_and_mask_survive);
-	tcase_add_test(t, inherited_sigchld_ignore_still_reaps);
-	tcase_add_test(t, workload_gets_only_inherited_descriptors);
-	tcase_add_test(t, reaper_moves_to_root_directory);
-	tcase_add_test(t, reaper_holds_no_inherited_pipe);
-	tcase_add_test(t, listen_pid_follows_the_workload);
-	tcase_add_test(t, parent_death_signal_is_forwarded);
-	tcase_add_test(t, idle_reaper_does_not_wake);
-	tcase_add_test(t, verbosity_logs_the_start);
-	suite_add_tcase(s, t);
-	return s;
-}
-
 int main(void)
 {
-	return harness_main(core_suite);
+	const TTest *const tests[] = {
+		exit_codes_pass_through,
+		killed_by_signal_is_128_plus_n,
+		remap_exit_reports_zero,
+		command_not_found_is_127,
+		command_not_executable_is_126,
+		usage_errors_are_125,
+		bad_environment_is_125,
+		options_stop_at_the_command,
+		help_version_license_exit_0,
+		stdio_passes_through,
+		every_signal_is_forwarded,
+		workload_has_its_own_group,
+		setsid_gives_a_new_session,
+		group_flag_reaches_grandchild,
+		group_env_reaches_grandchild,
+		without_group_only_the_child_hears,
+		signal_at_start_is_not_lost,
+		workload_gets_clean_signal_state,
+		inherited_ignore_and_mask_survive,
+		inherited_sigchld_ignore_still_reaps,
+		workload_gets_only_inherited_descriptors,
+		reaper_moves_to_root_directory,
+		reaper_holds_no_inherited_pipe,
+		listen_pid_follows_the_workload,
+		parent_death_signal_is_forwarded,
+		idle_reaper_does_not_wake,
+		verbosity_logs_the_start,
+		NULL,
+	};
+
+	return harness_main("core", 60, tests);
 }

@@ -9,8 +9,6 @@
 
 #include "harness.h"
 
-#define ARGV(...) ((char *const[]){__VA_ARGS__, NULL})
-
 static double seconds(void)
 {
 	struct timespec ts;
@@ -150,31 +148,14 @@ START_TEST(term_during_backoff_ends_promptly)
 }
 END_TEST
 
-static void start_probe(struct proc *p, char *const argv[])
-{
-	char line[128];
-
-	proc_start(p, argv, &default_opts);
-	read_line(p->out, line, sizeof line, BOUND_MS);
-	ck_assert_int_eq(strncmp(line, "ready", 5), 0);
-}
-
-static void expect_line(struct proc *p, const char *want)
-{
-	char line[64];
-
-	read_line(p->out, line, sizeof line, BOUND_MS);
-	ck_assert_str_eq(line, want);
-}
-
 START_TEST(rewrite_term_to_quit)
 {
 	struct proc p;
 
 	start_probe(&p, ARGV(REAPER, "--rewrite", "TERM:QUIT", "--", PROBE,
-			     "signals", "3"));
+			     "signals", "3"), &default_opts, NULL);
 	ck_assert_int_eq(kill(p.pid, SIGTERM), 0);
-	expect_line(&p, "3");
+	expect_signal(&p, SIGQUIT);
 	ck_assert_int_eq(exit_code(proc_wait(&p, BOUND_MS)), 0);
 }
 END_TEST
@@ -184,14 +165,14 @@ START_TEST(rewrite_to_zero_drops)
 	struct proc p;
 
 	start_probe(&p, ARGV(REAPER, "--rewrite", "USR1:0", "--", PROBE,
-			     "signals"));
+			     "signals"), &default_opts, NULL);
 	/* reaper reads them in order: had USR1 gone through, the probe
 	 * would print 10 before 12. */
 	ck_assert_int_eq(kill(p.pid, SIGUSR1), 0);
 	ck_assert_int_eq(kill(p.pid, SIGUSR2), 0);
-	expect_line(&p, "12");
+	expect_signal(&p, SIGUSR2);
 	ck_assert_int_eq(kill(p.pid, SIGTERM), 0);
-	expect_line(&p, "15");
+	expect_signal(&p, SIGTERM);
 	ck_assert_int_eq(exit_code(proc_wait(&p, BOUND_MS)), 0);
 }
 END_TEST
@@ -222,29 +203,22 @@ START_TEST(pause_exits_124_at_its_timeout)
 }
 END_TEST
 
-static Suite *lifecycle_suite(void)
-{
-	Suite *s = suite_create("lifecycle");
-	TCase *t = tcase_create("subreaper");
-
-	tcase_add_checked_fixture(t, harness_setup, harness_teardown);
-	tcase_set_timeout(t, 60);
-	tcase_add_test(t, descendants_are_ended_when_the_workload_exits);
-	tcase_add_test(t, no_cleanup_leaves_them);
-	tcase_add_test(t, term_ignorer_is_killed_after_the_grace);
-	tcase_add_test(t, timeout_exits_124_with_nothing_left);
-	tcase_add_test(t, restart_on_failure_runs_four_times);
-	tcase_add_test(t, fails_twice_then_succeeds);
-	tcase_add_test(t, term_during_backoff_ends_promptly);
-	tcase_add_test(t, rewrite_term_to_quit);
-	tcase_add_test(t, rewrite_to_zero_drops);
-	tcase_add_test(t, pause_exits_0_on_term);
-	tcase_add_test(t, pause_exits_124_at_its_timeout);
-	suite_add_tcase(s, t);
-	return s;
-}
-
 int main(void)
 {
-	return harness_main(lifecycle_suite);
+	const TTest *const tests[] = {
+		descendants_are_ended_when_the_workload_exits,
+		no_cleanup_leaves_them,
+		term_ignorer_is_killed_after_the_grace,
+		timeout_exits_124_with_nothing_left,
+		restart_on_failure_runs_four_times,
+		fails_twice_then_succeeds,
+		term_during_backoff_ends_promptly,
+		rewrite_term_to_quit,
+		rewrite_to_zero_drops,
+		pause_exits_0_on_term,
+		pause_exits_124_at_its_timeout,
+		NULL,
+	};
+
+	return harness_main("lifecycle", 60, tests);
 }

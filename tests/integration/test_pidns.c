@@ -76,28 +76,21 @@ START_TEST(pid_1_forwards_signals)
 }
 END_TEST
 
-static Suite *pidns_suite(void)
-{
-	Suite *s = suite_create("pidns");
-	TCase *t = tcase_create("pid1");
-
-	tcase_add_checked_fixture(t, harness_setup, harness_teardown);
-	tcase_set_timeout(t, 120);
-	tcase_add_test(t, reaper_is_pid_1);
-	tcase_add_test(t, thousand_orphans_reaped_as_pid_1);
-	tcase_add_test(t, readme_example_behaves);
-	tcase_add_test(t, pid_1_forwards_signals);
-	suite_add_tcase(s, t);
-	return s;
-}
-
 int main(void)
 {
+	const TTest *const tests[] = {
+		reaper_is_pid_1,
+		thousand_orphans_reaped_as_pid_1,
+		readme_example_behaves,
+		pid_1_forwards_signals,
+		NULL,
+	};
+
 	if (system("/usr/bin/unshare --pid --fork --mount-proc /bin/true "
 		   ">/dev/null 2>&1") != 0) {
 		puts("SKIP: cannot create a PID namespace here "
 		     "(unshare --pid --fork --mount-proc needs root)");
 		return 77;
 	}
-	return harness_main(pidns_suite);
+	return harness_main("pidns", 120, tests);
 }

@@ -80,20 +80,13 @@ START_TEST(ctrl_c_interrupts_the_workload)
 }
 END_TEST
 
-static Suite *tty_suite(void)
-{
-	Suite *s = suite_create("tty");
-	TCase *t = tcase_create("pty");
-
-	tcase_add_checked_fixture(t, harness_setup, harness_teardown);
-	tcase_set_timeout(t, 60);
-	tcase_add_test(t, workload_owns_the_foreground_and_ctrl_c_reaches_it);
-	tcase_add_test(t, ctrl_c_interrupts_the_workload);
-	suite_add_tcase(s, t);
-	return s;
-}
-
 int main(void)
 {
-	return harness_main(tty_suite);
+	const TTest *const tests[] = {
+		workload_owns_the_foreground_and_ctrl_c_reaches_it,
+		ctrl_c_interrupts_the_workload,
+		NULL,
+	};
+
+	return harness_main("tty", 60, tests);
 }

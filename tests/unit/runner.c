@@ -2,11 +2,20 @@
 
 #include <stdlib.h>
 
-int run_suite(Suite *s)
+int run_tests(const char *name, void (*setup)(void),
+	      const TTest *const tests[])
 {
-	SRunner *sr = srunner_create(s);
+	Suite *s = suite_create(name);
+	TCase *t = tcase_create(name);
+	SRunner *sr;
 	int failed;
 
+	if (setup != NULL)
+		tcase_add_checked_fixture(t, setup, NULL);
+	for (; *tests != NULL; tests++)
+		tcase_add_test(t, *tests);
+	suite_add_tcase(s, t);
+	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

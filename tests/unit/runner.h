@@ -1,9 +1,12 @@
-/* Runs one Check suite and turns its result into an exit status. */
+/* Runs unit tests as one Check suite and turns the result into an exit
+ * status. */
 #ifndef REAPER_RUNNER_H
 #define REAPER_RUNNER_H
 
 #include <check.h>
 
-int run_suite(Suite *s);
+/* tests is NULL-terminated; setup, when not NULL, runs before each. */
+int run_tests(const char *name, void (*setup)(void),
+	      const TTest *const tests[]);
 
 #endif

@@ -319,25 +319,25 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("config");
-	TCase *t = tcase_create("config");
+	const TTest *const tests[] = {
+		defaults,
+		options_stop_at_first_non_option,
+		short_and_long_flags,
+		parent_death_signal,
+		remap_exit,
+		modes,
+		usage_errors,
+		environment,
+		environment_rejections,
+		durations,
+		lifecycle_defaults,
+		lifecycle_options,
+		lifecycle_rejections,
+		rewrite,
+		pause_mode,
+		parses_again_from_scratch,
+		NULL,
+	};
 
-	tcase_add_test(t, defaults);
-	tcase_add_test(t, options_stop_at_first_non_option);
-	tcase_add_test(t, short_and_long_flags);
-	tcase_add_test(t, parent_death_signal);
-	tcase_add_test(t, remap_exit);
-	tcase_add_test(t, modes);
-	tcase_add_test(t, usage_errors);
-	tcase_add_test(t, environment);
-	tcase_add_test(t, environment_rejections);
-	tcase_add_test(t, durations);
-	tcase_add_test(t, lifecycle_defaults);
-	tcase_add_test(t, lifecycle_options);
-	tcase_add_test(t, lifecycle_rejections);
-	tcase_add_test(t, rewrite);
-	tcase_add_test(t, pause_mode);
-	tcase_add_test(t, parses_again_from_scratch);
-	suite_add_tcase(s, t);
-	return run_suite(s);
+	return run_tests("config", NULL, tests);
 }

@@ -407,36 +407,35 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("policy");
-	TCase *t = tcase_create("policy");
+	const TTest *const tests[] = {
+		forwards_to_the_workload,
+		forwards_to_the_group_with_g,
+		rewrites_and_drops,
+		exits_at_once_when_nothing_is_left,
+		leftovers_get_term_then_kill_after_grace,
+		leftovers_that_obey_end_early,
+		no_grace_kills_at_once,
+		kill_is_repeated_while_some_remain,
+		no_cleanup_exits_at_once,
+		second_signal_skips_the_grace,
+		timeout_ends_the_tree_and_exits_124,
+		timeout_signal_and_kill_after_grace,
+		run_that_ended_before_the_deadline_keeps_its_status,
+		backoff_arithmetic,
+		restart_on_failure_with_growing_delays_and_a_limit,
+		on_failure_stops_at_success,
+		always_restarts_success_too,
+		long_run_resets_the_backoff,
+		terminating_signal_stops_restarts,
+		signal_during_backoff_exits_with_last_status,
+		timeout_across_restarts,
+		pause_exits_0_on_term_or_int,
+		pause_honours_the_timeout,
+		exit_codes,
+		orphans_are_counted_and_reported_with_w,
+		describes_statuses,
+		NULL,
+	};
 
-	tcase_add_checked_fixture(t, setup, NULL);
-	tcase_add_test(t, forwards_to_the_workload);
-	tcase_add_test(t, forwards_to_the_group_with_g);
-	tcase_add_test(t, rewrites_and_drops);
-	tcase_add_test(t, exits_at_once_when_nothing_is_left);
-	tcase_add_test(t, leftovers_get_term_then_kill_after_grace);
-	tcase_add_test(t, leftovers_that_obey_end_early);
-	tcase_add_test(t, no_grace_kills_at_once);
-	tcase_add_test(t, kill_is_repeated_while_some_remain);
-	tcase_add_test(t, no_cleanup_exits_at_once);
-	tcase_add_test(t, second_signal_skips_the_grace);
-	tcase_add_test(t, timeout_ends_the_tree_and_exits_124);
-	tcase_add_test(t, timeout_signal_and_kill_after_grace);
-	tcase_add_test(t, run_that_ended_before_the_deadline_keeps_its_status);
-	tcase_add_test(t, backoff_arithmetic);
-	tcase_add_test(t, restart_on_failure_with_growing_delays_and_a_limit);
-	tcase_add_test(t, on_failure_stops_at_success);
-	tcase_add_test(t, always_restarts_success_too);
-	tcase_add_test(t, long_run_resets_the_backoff);
-	tcase_add_test(t, terminating_signal_stops_restarts);
-	tcase_add_test(t, signal_during_backoff_exits_with_last_status);
-	tcase_add_test(t, timeout_across_restarts);
-	tcase_add_test(t, pause_exits_0_on_term_or_int);
-	tcase_add_test(t, pause_honours_the_timeout);
-	tcase_add_test(t, exit_codes);
-	tcase_add_test(t, orphans_are_counted_and_reported_with_w);
-	tcase_add_test(t, describes_statuses);
-	suite_add_tcase(s, t);
-	return run_suite(s);
+	return run_tests("policy", setup, tests);
 }

@@ -81,14 +81,14 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("signals");
-	TCase *t = tcase_create("signals");
+	const TTest *const tests[] = {
+		names_in_every_spelling,
+		realtime_names,
+		rejections,
+		names_round_trip,
+		faults,
+		NULL,
+	};
 
-	tcase_add_test(t, names_in_every_spelling);
-	tcase_add_test(t, realtime_names);
-	tcase_add_test(t, rejections);
-	tcase_add_test(t, names_round_trip);
-	tcase_add_test(t, faults);
-	suite_add_tcase(s, t);
-	return run_suite(s);
+	return run_tests("signals", NULL, tests);
 }

@@ -43,11 +43,11 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("tree");
-	TCase *t = tcase_create("tree");
+	const TTest *const tests[] = {
+		closure_over_parents,
+		no_descendants,
+		NULL,
+	};
 
-	tcase_add_test(t, closure_over_parents);
-	tcase_add_test(t, no_descendants);
-	suite_add_tcase(s, t);
-	return run_suite(s);
+	return run_tests("tree", NULL, tests);
 }
