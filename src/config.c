@@ -55,6 +55,7 @@ const char config_help[] =
 	"124 if --timeout expired, 125 if reaper itself failed, 126 if COMMAND could not be executed,\n"
 	"127 if it was not found.\n";
 
+/* Long-only options; from OPT_GRACE on, parse_lifecycle handles them. */
 enum {
 	OPT_VERSION = 256,
 	OPT_SETSID,

@@ -10,6 +10,13 @@
  * sweep again this often. */
 #define REKILL_MS 1000
 
+/* now + ms, held at the end of time rather than wrapped: --grace 1e9h
+ * must mean "never", not "at once". */
+static uint64_t after(uint64_t now, uint64_t ms)
+{
+	return ms > UINT64_MAX - now ? UINT64_MAX : now + ms;
+}
+
 static void emit(struct actions *out, enum action_kind kind, int sig,
 		 pid_t target, int status, uint64_t at)
 {
@@ -55,7 +62,7 @@ void policy_started(struct policy *p, pid_t pid, uint64_t now,
 {
 	out->n = 0;
 	if (p->timeout_at == 0 && p->cfg->timeout_ms != 0)
-		p->timeout_at = now + p->cfg->timeout_ms;
+		p->timeout_at = after(now, p->cfg->timeout_ms);
 	p->workload = pid;
 	p->phase = PHASE_RUNNING;
 	p->stage = STAGE_NONE;
@@ -106,7 +113,7 @@ static void finish(struct policy *p, uint64_t now, struct actions *out)
 		p->failures = 0;
 	uint64_t delay = policy_backoff(p->cfg, p->failures++);
 	p->restarts++;
-	p->restart_at = now + delay;
+	p->restart_at = after(now, delay);
 	p->phase = PHASE_BACKOFF;
 	emit(out, ACT_REPORT_RESTART, 0, 0, p->last_status, delay);
 }
@@ -115,7 +122,7 @@ static void kill_tree(struct policy *p, uint64_t now, struct actions *out)
 {
 	signal_tree(out, SIGKILL);
 	p->stage = STAGE_KILL_SENT;
-	p->rekill_at = now + REKILL_MS;
+	p->rekill_at = after(now, REKILL_MS);
 }
 
 /* SIGTERM now, SIGKILL when the grace is over (at once with no grace). */
@@ -128,7 +135,7 @@ static void end_tree(struct policy *p, int sig, uint64_t now,
 	}
 	signal_tree(out, sig);
 	p->stage = STAGE_TERM_SENT;
-	p->grace_at = now + p->cfg->grace_ms;
+	p->grace_at = after(now, p->cfg->grace_ms);
 }
 
 static bool is_terminating(int sig)

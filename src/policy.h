@@ -29,7 +29,8 @@ struct action {
 	uint64_t at;  /* ACT_ARM_TIMER: when; ACT_REPORT_RESTART: the delay */
 };
 
-#define POLICY_MAX_ACTIONS 4
+/* No event yields more than four; the rest is margin. */
+#define POLICY_MAX_ACTIONS 8
 
 struct actions {
 	size_t n;

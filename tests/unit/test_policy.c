@@ -364,6 +364,17 @@ START_TEST(pause_honours_the_timeout)
 }
 END_TEST
 
+START_TEST(huge_durations_mean_never)
+{
+	cfg.grace_ms = UINT64_MAX - 10;
+	workload_exits(EXITED(0), true, 2000);
+	expect_tree(SIGTERM);
+	expect_armed(UINT64_MAX);
+	policy_on_timer(&pol, 3000, &acts);
+	ck_assert_ptr_null(find(ACT_SIGNAL_TREE));
+}
+END_TEST
+
 START_TEST(exit_codes)
 {
 	ck_assert_int_eq(policy_exit_code(&cfg, EXITED(0)), 0);
@@ -431,6 +442,7 @@ int main(void)
 		timeout_across_restarts,
 		pause_exits_0_on_term_or_int,
 		pause_honours_the_timeout,
+		huge_durations_mean_never,
 		exit_codes,
 		orphans_are_counted_and_reported_with_w,
 		describes_statuses,
