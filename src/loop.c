@@ -163,6 +163,24 @@ static void report_restart(const struct action *a, unsigned long restarts)
 		 (unsigned long long)a->at);
 }
 
+static void suspend(void)
+{
+	log_debug("the workload stopped; stopping too");
+	/* SIGSTOP cannot be blocked: reaper stops here, before raise returns,
+	 * and goes on when the shell's SIGCONT comes. */
+	if (raise(SIGSTOP) != 0)
+		log_warn("cannot stop with the workload: %m");
+}
+
+static void give_terminal(pid_t pgid)
+{
+	/* Only a foreground reaper may hand over the terminal: after bg, the
+	 * shell keeps it. */
+	if (isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp() &&
+	    tcsetpgrp(STDIN_FILENO, pgid) < 0)
+		log_warn("giving the terminal to %d: %m", (int)pgid);
+}
+
 static void forward(const struct action *a)
 {
 	char name[32];
@@ -206,6 +224,8 @@ static bool execute(struct loop *l, const struct actions *acts, int *code)
 		case ACT_REPORT_RESTART:
 			report_restart(a, l->policy->restarts);
 			break;
+		case ACT_SUSPEND: suspend(); break;
+		case ACT_FOREGROUND: give_terminal(a->target); break;
 		case ACT_REPORT_ORPHAN:
 			log_warn("reaped orphan %d (%s)", (int)a->target,
 				 policy_describe(a->status, how, sizeof how));
@@ -224,13 +244,17 @@ static bool execute(struct loop *l, const struct actions *acts, int *code)
  * the policy whether any child is still alive. */
 static bool reap_all(struct loop *l, int *code)
 {
+	int flags = WNOHANG | (l->policy->job_control ? WUNTRACED : 0);
 	struct actions acts;
 	bool done = false;
 	int status;
 	pid_t pid;
 
-	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-		policy_on_reaped(l->policy, pid, status, &acts);
+	while ((pid = waitpid(-1, &status, flags)) > 0) {
+		if (WIFSTOPPED(status))
+			policy_on_stopped(l->policy, pid, &acts);
+		else
+			policy_on_reaped(l->policy, pid, status, &acts);
 		done |= execute(l, &acts, code);
 	}
 	if (pid < 0 && errno != ECHILD)

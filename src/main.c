@@ -43,7 +43,7 @@ static int supervise(const struct config *cfg)
 	int failed;
 
 	become_reaper(cfg);
-	policy_init(&policy, cfg);
+	policy_init(&policy, cfg, loop.req.foreground && getpid() != 1);
 	if (!loop_open(&loop, &policy)) {
 		log_error("cannot set up signal handling: %m");
 		return 125;

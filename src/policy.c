@@ -52,9 +52,11 @@ static void rearm(struct policy *p, struct actions *out)
 	}
 }
 
-void policy_init(struct policy *p, const struct config *cfg)
+void policy_init(struct policy *p, const struct config *cfg, bool interactive)
 {
-	*p = (struct policy){.cfg = cfg};
+	/* With --setsid the workload is no job of the shell's terminal. */
+	*p = (struct policy){.cfg = cfg,
+			     .job_control = interactive && !cfg->setsid};
 }
 
 void policy_started(struct policy *p, pid_t pid, uint64_t now,
@@ -161,7 +163,13 @@ void policy_on_signal(struct policy *p, int sig, uint64_t now,
 	out->n = 0;
 	if (is_terminating(sig))
 		p->stopping = true;
-	if (p->stage == STAGE_TERM_SENT && hurry) {
+	if (sig == SIGCONT && p->suspended) {
+		/* fg (or bg) resumed reaper: the whole stopped job goes on,
+		 * in the foreground if the shell handed reaper the terminal. */
+		p->suspended = false;
+		emit(out, ACT_FOREGROUND, 0, p->workload, 0, 0);
+		emit(out, ACT_FORWARD, SIGCONT, -p->workload, 0, 0);
+	} else if (p->stage == STAGE_TERM_SENT && hurry) {
 		kill_tree(p, now, out); /* a second Ctrl-C skips the grace */
 	} else if (p->phase == PHASE_RUNNING && p->cfg->pause) {
 		if (hurry) {
@@ -188,6 +196,17 @@ void policy_on_reaped(struct policy *p, pid_t pid, int wstatus,
 	}
 	p->phase = PHASE_ENDED;
 	p->last_status = wstatus;
+}
+
+void policy_on_stopped(struct policy *p, pid_t pid, struct actions *out)
+{
+	out->n = 0;
+	if (!p->job_control || pid != p->workload || p->phase != PHASE_RUNNING)
+		return;
+	/* The terminal stopped the workload's group (Ctrl-Z): the shell
+	 * waits on reaper, so reaper stops too and its job shows stopped. */
+	p->suspended = true;
+	emit(out, ACT_SUSPEND, 0, 0, 0, 0);
 }
 
 void policy_on_drained(struct policy *p, bool children_left, uint64_t now,

@@ -18,6 +18,8 @@ enum action_kind {
 	ACT_SPAWN,         /* start the workload again */
 	ACT_REPORT_ORPHAN, /* log that pid was reaped, with its wait status */
 	ACT_REPORT_RESTART, /* log the restart: last status, delay in `at` */
+	ACT_SUSPEND,       /* stop reaper itself, as its job was stopped */
+	ACT_FOREGROUND,    /* give the terminal to group target, if reaper has it */
 	ACT_EXIT,          /* exit reaper with code */
 };
 
@@ -56,6 +58,8 @@ struct policy {
 	enum cleanup_stage stage;
 	pid_t workload;        /* its pid, also its process group; 0 if none */
 	int last_status;       /* wait status of the last run */
+	bool job_control;      /* a shell's job: stop and go with the workload */
+	bool suspended;        /* stopped with it, waiting for SIGCONT */
 	bool stopping;         /* no more restarts */
 	bool timed_out;
 	unsigned long restarts;
@@ -65,7 +69,9 @@ struct policy {
 	unsigned long orphans_reaped;
 };
 
-void policy_init(struct policy *p, const struct config *cfg);
+/* interactive: reaper is not PID 1 and started in the foreground of a
+ * terminal, where a shell's Ctrl-Z and fg must stop and resume it. */
+void policy_init(struct policy *p, const struct config *cfg, bool interactive);
 
 /* The workload (re)started as pid at now; pid 0: reaper started in pause
  * mode, with no workload. */
@@ -79,6 +85,9 @@ void policy_on_signal(struct policy *p, int sig, uint64_t now,
 /* waitpid returned pid with wstatus. */
 void policy_on_reaped(struct policy *p, pid_t pid, int wstatus,
 		      struct actions *out);
+
+/* waitpid reported pid stopped (only asked for under job control). */
+void policy_on_stopped(struct policy *p, pid_t pid, struct actions *out);
 
 /* waitpid has nothing more to report; children_left says whether any
  * child, and so any descendant, is still alive. */

@@ -134,6 +134,26 @@ void read_line(int fd, char *buf, size_t len, int ms)
 	buf[n] = '\0';
 }
 
+void read_until(int fd, const char *needle, int ms)
+{
+	char seen[8192];
+	size_t n = 0;
+
+	seen[0] = '\0';
+	while (strstr(seen, needle) == NULL) {
+		ck_assert_msg(wait_readable(fd, ms), "no '%s' after %d ms in '%s'",
+			      needle, ms, seen);
+		if (n + 1 >= sizeof seen) { /* keep the tail, where needle may start */
+			memmove(seen, seen + n / 2, n - n / 2 + 1);
+			n -= n / 2;
+		}
+		ssize_t r = read(fd, seen + n, sizeof seen - 1 - n);
+		ck_assert_msg(r > 0, "EOF before '%s' in '%s'", needle, seen);
+		n += (size_t)r;
+		seen[n] = '\0';
+	}
+}
+
 size_t read_all(int fd, char *buf, size_t len, int ms)
 {
 	size_t n = 0;

@@ -41,6 +41,9 @@ int exit_code(int wstatus);
 /* One line without its newline; fails the test on EOF or after ms. */
 void read_line(int fd, char *buf, size_t len, int ms);
 
+/* Reads until needle has been seen; fails the test on EOF or after ms. */
+void read_until(int fd, const char *needle, int ms);
+
 /* Everything up to EOF, NUL-terminated; fails the test after ms. */
 size_t read_all(int fd, char *buf, size_t len, int ms);
 

@@ -80,11 +80,52 @@ START_TEST(ctrl_c_interrupts_the_workload)
 }
 END_TEST
 
+static void type(int master, const char *keys)
+{
+	ck_assert_int_eq(write(master, keys, strlen(keys)), (ssize_t)strlen(keys));
+}
+
+START_TEST(ctrl_z_and_fg_stop_and_resume_both)
+{
+	char *const argv[] = {"/bin/bash", "--norc", "--noprofile", "-i", NULL};
+	char *env[] = {"PS1=$ ", "TERM=dumb", NULL};
+	struct start_opts o = default_opts;
+	char slave[64];
+	struct proc p;
+	int master = open_terminal(slave, sizeof slave);
+
+	o.tty = slave;
+	o.env = env;
+	proc_start(&p, argv, &o);
+	/* cat echoes a line: it runs, and owns the terminal. */
+	type(master, REAPER " -- cat\n");
+	type(master, "first\n");
+	read_until(master, "first", BOUND_MS);
+	/* Ctrl-Z stops cat; the shell reports the job stopped only if
+	 * reaper, the process it waits on, stopped too. */
+	type(master, "\x1a");
+	read_until(master, "Stopped", BOUND_MS);
+	/* fg resumes reaper, which hands cat the terminal again. Left in the
+	 * background, cat would stop on SIGTTIN, the job would stop again,
+	 * and the shell would run "second" as a command (status 127). */
+	type(master, "fg\n");
+	type(master, "second\n");
+	read_until(master, "second", BOUND_MS);
+	type(master, "\x04");
+	type(master, "echo status=$?\n");
+	read_until(master, "status=0", BOUND_MS);
+	type(master, "exit\n");
+	ck_assert_int_eq(exit_code(proc_wait(&p, BOUND_MS)), 0);
+	close(master);
+}
+END_TEST
+
 int main(void)
 {
 	const TTest *const tests[] = {
 		workload_owns_the_foreground_and_ctrl_c_reaches_it,
 		ctrl_c_interrupts_the_workload,
+		ctrl_z_and_fg_stop_and_resume_both,
 		NULL,
 	};
 

@@ -25,7 +25,7 @@ static void setup(void)
 	};
 	for (int sig = 1; sig < CONFIG_NSIG; sig++)
 		cfg.rewrite[sig] = (uint8_t)sig;
-	policy_init(&pol, &cfg);
+	policy_init(&pol, &cfg, false);
 	policy_started(&pol, W, 1000, &acts);
 }
 
@@ -182,7 +182,7 @@ END_TEST
 START_TEST(timeout_ends_the_tree_and_exits_124)
 {
 	cfg.timeout_ms = 10000;
-	policy_init(&pol, &cfg);
+	policy_init(&pol, &cfg, false);
 	policy_started(&pol, W, 1000, &acts);
 	expect_armed(11000);
 	policy_on_timer(&pol, 11000, &acts);
@@ -197,7 +197,7 @@ START_TEST(timeout_signal_and_kill_after_grace)
 {
 	cfg.timeout_ms = 10000;
 	cfg.timeout_signal = SIGINT;
-	policy_init(&pol, &cfg);
+	policy_init(&pol, &cfg, false);
 	policy_started(&pol, W, 0, &acts);
 	policy_on_timer(&pol, 10000, &acts);
 	expect_tree(SIGINT);
@@ -211,7 +211,7 @@ END_TEST
 START_TEST(run_that_ended_before_the_deadline_keeps_its_status)
 {
 	cfg.timeout_ms = 10000;
-	policy_init(&pol, &cfg);
+	policy_init(&pol, &cfg, false);
 	policy_started(&pol, W, 0, &acts);
 	workload_exits(EXITED(2), true, 9000);
 	policy_on_timer(&pol, 10000, &acts);
@@ -319,7 +319,7 @@ START_TEST(timeout_across_restarts)
 {
 	cfg.restart = RESTART_ALWAYS;
 	cfg.timeout_ms = 10000;
-	policy_init(&pol, &cfg);
+	policy_init(&pol, &cfg, false);
 	policy_started(&pol, W, 0, &acts);
 	fails_and_restarts(4000, 100);
 	expect_armed(10000);
@@ -336,7 +336,7 @@ START_TEST(pause_exits_0_on_term_or_int)
 
 	cfg.pause = true;
 	for (size_t i = 0; i < 2; i++) {
-		policy_init(&pol, &cfg);
+		policy_init(&pol, &cfg, false);
 		policy_started(&pol, 0, 5, &acts);
 		policy_on_signal(&pol, SIGUSR1, 10, &acts);
 		ck_assert_int_eq(acts.n, 0);
@@ -355,7 +355,7 @@ START_TEST(pause_honours_the_timeout)
 {
 	cfg.pause = true;
 	cfg.timeout_ms = 500;
-	policy_init(&pol, &cfg);
+	policy_init(&pol, &cfg, false);
 	policy_started(&pol, 0, 1000, &acts);
 	expect_armed(1500);
 	policy_on_timer(&pol, 1500, &acts);
@@ -372,6 +372,48 @@ START_TEST(huge_durations_mean_never)
 	expect_armed(UINT64_MAX);
 	policy_on_timer(&pol, 3000, &acts);
 	ck_assert_ptr_null(find(ACT_SIGNAL_TREE));
+}
+END_TEST
+
+START_TEST(job_control_stops_and_resumes_with_the_workload)
+{
+	policy_init(&pol, &cfg, true);
+	policy_started(&pol, W, 1000, &acts);
+	policy_on_stopped(&pol, W, &acts);
+	ck_assert_int_eq(acts.n, 1);
+	ck_assert_int_eq(acts.list[0].kind, ACT_SUSPEND);
+	policy_on_signal(&pol, SIGCONT, 2000, &acts);
+	ck_assert_int_eq(acts.n, 2);
+	ck_assert_int_eq(acts.list[0].kind, ACT_FOREGROUND);
+	ck_assert_int_eq(acts.list[0].target, W);
+	ck_assert_int_eq(acts.list[1].kind, ACT_FORWARD);
+	ck_assert_int_eq(acts.list[1].sig, SIGCONT);
+	ck_assert_int_eq(acts.list[1].target, -W);
+	/* Once resumed, SIGCONT is an ordinary signal again. */
+	policy_on_signal(&pol, SIGCONT, 2100, &acts);
+	ck_assert_int_eq(acts.n, 1);
+	ck_assert_int_eq(acts.list[0].target, W);
+}
+END_TEST
+
+START_TEST(no_job_control_without_a_terminal_or_with_setsid)
+{
+	policy_on_stopped(&pol, W, &acts);
+	ck_assert_int_eq(acts.n, 0);
+	cfg.setsid = true;
+	policy_init(&pol, &cfg, true);
+	policy_started(&pol, W, 1000, &acts);
+	policy_on_stopped(&pol, W, &acts);
+	ck_assert_int_eq(acts.n, 0);
+}
+END_TEST
+
+START_TEST(a_stopped_orphan_stops_nothing)
+{
+	policy_init(&pol, &cfg, true);
+	policy_started(&pol, W, 1000, &acts);
+	policy_on_stopped(&pol, 555, &acts);
+	ck_assert_int_eq(acts.n, 0);
 }
 END_TEST
 
@@ -443,6 +485,9 @@ int main(void)
 		pause_exits_0_on_term_or_int,
 		pause_honours_the_timeout,
 		huge_durations_mean_never,
+		job_control_stops_and_resumes_with_the_workload,
+		no_job_control_without_a_terminal_or_with_setsid,
+		a_stopped_orphan_stops_nothing,
 		exit_codes,
 		orphans_are_counted_and_reported_with_w,
 		describes_statuses,
