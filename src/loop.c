@@ -150,7 +150,7 @@ static void signal_tree(struct loop *l, int sig)
 		l->killed += n;
 	else
 		l->terminated += n;
-	log_info("sent %s to %lu descendants",
+	log_info("sent %s to descendants: %lu",
 		 signal_name(sig, name, sizeof name), n);
 }
 
@@ -300,13 +300,19 @@ static bool read_timer(struct loop *l, int *code)
 
 static void summarize(const struct loop *l, int code)
 {
+	const struct policy *p = l->policy;
 	uint64_t ran = now_ms() - l->started_at;
+	char status[32] = "";
 
-	log_info("exiting %d after %llu.%03llus; %lu orphans reaped; "
-		 "%lu descendants terminated, %lu killed at the end",
-		 code, (unsigned long long)(ran / 1000),
-		 (unsigned long long)(ran % 1000), l->policy->orphans_reaped,
-		 l->terminated, l->killed);
+	if (p->workload != 0)
+		policy_describe(p->last_status, status, sizeof status);
+	log_info("%s%s%s after %llu.%03llus; orphans reaped: %lu; descendants "
+		 "terminated at the end: %lu, killed: %lu; exiting %d",
+		 p->workload != 0 ? "the workload ended (" : "paused",
+		 status, p->workload != 0 ? ")" : "",
+		 (unsigned long long)(ran / 1000),
+		 (unsigned long long)(ran % 1000), p->orphans_reaped,
+		 l->terminated, l->killed, code);
 }
 
 int loop_run(struct loop *l, pid_t workload)

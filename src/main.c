@@ -48,7 +48,9 @@ static int supervise(const struct config *cfg)
 		log_error("cannot set up signal handling: %m");
 		return 125;
 	}
-	if (!cfg->pause && (failed = loop_start(&loop, &workload)) >= 0)
+	if (cfg->pause)
+		log_info("pausing: reaping orphans until SIGTERM or SIGINT");
+	else if ((failed = loop_start(&loop, &workload)) >= 0)
 		return failed;
 	/* A restarted workload starts where the first did, with the same
 	 * descriptors (socket activation's LISTEN_FDS among them). */

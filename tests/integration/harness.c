@@ -251,6 +251,24 @@ static size_t children_of(pid_t pid, pid_t *out, size_t max)
 	return n;
 }
 
+bool can_unshare(void)
+{
+	if (system("/usr/bin/unshare --pid --fork --mount-proc /bin/true "
+		   ">/dev/null 2>&1") == 0)
+		return true;
+	puts("SKIP: cannot create a PID namespace here "
+	     "(unshare --pid --fork --mount-proc needs root)");
+	return false;
+}
+
+pid_t pid1_of(pid_t unshare)
+{
+	pid_t kids[2];
+
+	ck_assert_int_eq(children_of(unshare, kids, 2), 1);
+	return kids[0];
+}
+
 void harness_setup(void)
 {
 	ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);

@@ -79,6 +79,17 @@ void start_probe(struct proc *p, char *const argv[],
 /* The probe's next line is sig's number. */
 void expect_signal(struct proc *p, int sig);
 
+/* reaper as PID 1 of a new PID namespace: prefix its argv with this. */
+#define UNSHARE "/usr/bin/unshare", "--pid", "--fork", "--mount-proc"
+
+/* Whether this machine lets us create a PID namespace (root, in practice);
+ * prints the SKIP line for ctest when it does not. */
+bool can_unshare(void);
+
+/* The namespace's PID 1, as seen from here: unshare's only child. Call it
+ * once the child is known to exist (it has said something). */
+pid_t pid1_of(pid_t unshare);
+
 #define ARGV(...) ((char *const[]){__VA_ARGS__, NULL})
 
 #define REAPER REAPER_BIN

@@ -1,5 +1,7 @@
 /* What happens when the workload ends: cleanup of its descendants, the
- * grace, --timeout, --restart, --rewrite. reaper runs as a subreaper. */
+ * grace, --timeout, --restart, --rewrite, --pause. Run twice: with no
+ * argument reaper is a subreaper; with "pid1" it is PID 1 of a new PID
+ * namespace, where kill(-1) does the cleanup. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +11,32 @@
 
 #include "harness.h"
 
+static bool pid1;
+
+/* argv as this run starts it: as it is, or under unshare. The buffer is
+ * reused: proc_start has exec'd before the next call. */
+static char *const *in_mode(char *const argv[])
+{
+	static char *buf[48];
+	char *const ns[] = {UNSHARE};
+	size_t n = 0;
+
+	if (pid1)
+		for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++)
+			buf[n++] = ns[i];
+	do
+		buf[n++] = *argv;
+	while (*argv++ != NULL);
+	return buf;
+}
+
+/* Where to send reaper a signal; its first line of output must have been
+ * read, so that under unshare it exists. */
+static pid_t reaper_of(const struct proc *p)
+{
+	return pid1 ? pid1_of(p->pid) : p->pid;
+}
+
 static double seconds(void)
 {
 	struct timespec ts;
@@ -17,9 +45,13 @@ static double seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Every pid listed, one a line, is gone from the process table. */
+/* Every pid listed, one a line, is gone from the process table. Pids
+ * from inside a namespace mean nothing here, and there the kernel ends
+ * everything with PID 1: the logs prove the cleanup instead. */
 static void all_gone(const char *pids)
 {
+	if (pid1)
+		return;
 	for (const char *s = pids; *s != '\0';) {
 		char *end;
 		long pid = strtol(s, &end, 10);
@@ -40,13 +72,17 @@ static const char leaves_three[] =
 
 START_TEST(descendants_are_ended_when_the_workload_exits)
 {
-	char out[256];
+	char out[256], err[1024];
 	/* A grace of ten minutes: reaper returns long before only because
 	 * everything obeyed SIGTERM and nothing was left to wait for. */
-	ck_assert_int_eq(run(ARGV(REAPER, "--grace", "10m", "--", "/bin/sh",
-				  "-c", (char *)leaves_three),
-			     out, sizeof out, NULL, 0), 3);
+	ck_assert_int_eq(run(in_mode(ARGV(REAPER, "-v", "--grace", "10m", "--",
+					  "/bin/sh", "-c", (char *)leaves_three)),
+			     out, sizeof out, err, sizeof err), 3);
 	ck_assert_int_eq(count_lines(out, ""), 3);
+	ck_assert_int_eq(count_lines(err, "reaper: sent SIGTERM to descendants: 3"), 1);
+	ck_assert_int_eq(count_lines(err, "reaper: the workload ended (exit 3) after "), 1);
+	ck_assert_int_eq(count_lines(err, "; descendants terminated at the end: 3, killed: 0; exiting 3"), 1);
+	ck_assert_int_eq(count_lines(err, "SIGKILL"), 0);
 	all_gone(out);
 }
 END_TEST
@@ -72,13 +108,15 @@ START_TEST(term_ignorer_is_killed_after_the_grace)
 
 	/* The shell ignores TERM before it forks: sleep inherits that from
 	 * its first instant, so no SIGTERM can come too early. */
-	ck_assert_int_eq(run(ARGV(REAPER, "-v", "--grace", "1s", "--", "/bin/sh",
-				  "-c", "trap '' TERM; sleep 600 & echo $!"),
+	ck_assert_int_eq(run(in_mode(ARGV(REAPER, "-v", "--grace", "1s", "--",
+					  "/bin/sh", "-c",
+					  "trap '' TERM; sleep 600 & echo $!")),
 			     out, sizeof out, err, sizeof err), 0);
 	ck_assert_double_ge(seconds() - start, 1.0);
 	all_gone(out);
-	ck_assert_int_eq(count_lines(err, "reaper: sent SIGTERM to 1 descendants"), 1);
-	ck_assert_int_eq(count_lines(err, "reaper: sent SIGKILL to 1 descendants"), 1);
+	ck_assert_int_eq(count_lines(err, "reaper: sent SIGTERM to descendants: 1"), 1);
+	ck_assert_int_eq(count_lines(err, "reaper: sent SIGKILL to descendants: 1"), 1);
+	ck_assert_int_eq(count_lines(err, "; descendants terminated at the end: 1, killed: 1; exiting 0"), 1);
 }
 END_TEST
 
@@ -86,9 +124,13 @@ START_TEST(timeout_exits_124_with_nothing_left)
 {
 	char out[64];
 
-	ck_assert_int_eq(run(ARGV(REAPER, "--timeout", "300ms", "--", "/bin/sh",
-				  "-c", "sleep 600 & echo $!; exec sleep 600"),
-			     out, sizeof out, NULL, 0), 124);
+	char err[1024];
+
+	ck_assert_int_eq(run(in_mode(ARGV(REAPER, "-v", "--timeout", "300ms", "--",
+					  "/bin/sh", "-c",
+					  "sleep 600 & echo $!; exec sleep 600")),
+			     out, sizeof out, err, sizeof err), 124);
+	ck_assert_int_eq(count_lines(err, "reaper: sent SIGTERM to descendants: 2"), 1);
 	all_gone(out);
 }
 END_TEST
@@ -97,9 +139,10 @@ START_TEST(restart_on_failure_runs_four_times)
 {
 	char out[256], err[1024];
 
-	ck_assert_int_eq(run(ARGV(REAPER, "--restart", "on-failure",
-				  "--max-restarts", "3", "--backoff", "50ms",
-				  "--", "/bin/sh", "-c", "echo run; exit 3"),
+	ck_assert_int_eq(run(in_mode(ARGV(REAPER, "--restart", "on-failure",
+					  "--max-restarts", "3", "--backoff",
+					  "50ms", "--", "/bin/sh", "-c",
+					  "echo run; exit 3")),
 			     out, sizeof out, err, sizeof err), 3);
 	ck_assert_int_eq(count_lines(out, "run"), 4);
 	ck_assert_int_eq(count_lines(err, "reaper: workload ended (exit 3); restart 1 in 50ms"), 1);
@@ -117,9 +160,9 @@ START_TEST(fails_twice_then_succeeds)
 	snprintf(path, sizeof path, "%s/runs", dir);
 	snprintf(script, sizeof script,
 		 "echo x >> %s; [ $(wc -l < %s) -ge 3 ]", path, path);
-	ck_assert_int_eq(run(ARGV(REAPER, "--restart", "on-failure",
-				  "--backoff", "10ms", "--", "/bin/sh", "-c",
-				  script), NULL, 0, NULL, 0), 0);
+	ck_assert_int_eq(run(in_mode(ARGV(REAPER, "--restart", "on-failure",
+					  "--backoff", "10ms", "--", "/bin/sh",
+					  "-c", script)), NULL, 0, NULL, 0), 0);
 	{
 		char runs[64];
 		FILE *f = fopen(path, "r");
@@ -139,11 +182,12 @@ START_TEST(term_during_backoff_ends_promptly)
 	struct proc p;
 	char line[256];
 
-	proc_start(&p, ARGV(REAPER, "--restart", "always", "--backoff", "10m",
-			    "--", "/bin/sh", "-c", "exit 4"), &default_opts);
+	proc_start(&p, in_mode(ARGV(REAPER, "--restart", "always", "--backoff",
+				    "10m", "--", "/bin/sh", "-c", "exit 4")),
+		   &default_opts);
 	read_line(p.err, line, sizeof line, BOUND_MS);
 	ck_assert_str_eq(line, "reaper: workload ended (exit 4); restart 1 in 600000ms");
-	ck_assert_int_eq(kill(p.pid, SIGTERM), 0);
+	ck_assert_int_eq(kill(reaper_of(&p), SIGTERM), 0);
 	ck_assert_int_eq(exit_code(proc_wait(&p, BOUND_MS)), 4);
 }
 END_TEST
@@ -152,9 +196,10 @@ START_TEST(rewrite_term_to_quit)
 {
 	struct proc p;
 
-	start_probe(&p, ARGV(REAPER, "--rewrite", "TERM:QUIT", "--", PROBE,
-			     "signals", "3"), &default_opts, NULL);
-	ck_assert_int_eq(kill(p.pid, SIGTERM), 0);
+	start_probe(&p, in_mode(ARGV(REAPER, "--rewrite", "TERM:QUIT", "--",
+				     PROBE, "signals", "3")),
+		    &default_opts, NULL);
+	ck_assert_int_eq(kill(reaper_of(&p), SIGTERM), 0);
 	expect_signal(&p, SIGQUIT);
 	ck_assert_int_eq(exit_code(proc_wait(&p, BOUND_MS)), 0);
 }
@@ -163,15 +208,17 @@ END_TEST
 START_TEST(rewrite_to_zero_drops)
 {
 	struct proc p;
+	pid_t reaper;
 
-	start_probe(&p, ARGV(REAPER, "--rewrite", "USR1:0", "--", PROBE,
-			     "signals"), &default_opts, NULL);
+	start_probe(&p, in_mode(ARGV(REAPER, "--rewrite", "USR1:0", "--", PROBE,
+				     "signals")), &default_opts, NULL);
+	reaper = reaper_of(&p);
 	/* reaper reads them in order: had USR1 gone through, the probe
 	 * would print 10 before 12. */
-	ck_assert_int_eq(kill(p.pid, SIGUSR1), 0);
-	ck_assert_int_eq(kill(p.pid, SIGUSR2), 0);
+	ck_assert_int_eq(kill(reaper, SIGUSR1), 0);
+	ck_assert_int_eq(kill(reaper, SIGUSR2), 0);
 	expect_signal(&p, SIGUSR2);
-	ck_assert_int_eq(kill(p.pid, SIGTERM), 0);
+	ck_assert_int_eq(kill(reaper, SIGTERM), 0);
 	expect_signal(&p, SIGTERM);
 	ck_assert_int_eq(exit_code(proc_wait(&p, BOUND_MS)), 0);
 }
@@ -192,22 +239,48 @@ START_TEST(pause_exits_0_on_term)
 	ck_assert_int_eq(kill(p.pid, SIGTERM), 0);
 	ck_assert_int_eq(exit_code(proc_wait(&p, BOUND_MS)), 0);
 	read_line(p.err, line, sizeof line, BOUND_MS);
-	ck_assert_int_eq(strncmp(line, "reaper: exiting 0 after", 23), 0);
+	ck_assert_str_eq(line, "reaper: pausing: reaping orphans until SIGTERM or SIGINT");
+	read_line(p.err, line, sizeof line, BOUND_MS);
+	ck_assert_int_eq(strncmp(line, "reaper: paused after ", 21), 0);
+	ck_assert_ptr_nonnull(strstr(line, "; exiting 0"));
 }
 END_TEST
 
 START_TEST(pause_exits_124_at_its_timeout)
 {
-	ck_assert_int_eq(run(ARGV(REAPER, "--pause", "--timeout", "200ms"), NULL,
-			     0, NULL, 0), 124);
+	ck_assert_int_eq(run(in_mode(ARGV(REAPER, "--pause", "--timeout", "200ms")),
+			     NULL, 0, NULL, 0), 124);
 }
 END_TEST
 
-int main(void)
+START_TEST(pause_reaps_orphans_entering_its_namespace)
 {
-	const TTest *const tests[] = {
+	struct proc p;
+	char line[256], target[16];
+	pid_t init;
+
+	/* The orphan's parent, entered into the namespace by nsenter, exits
+	 * at once: the orphan comes to the namespace's PID 1. */
+	proc_start(&p, in_mode(ARGV(REAPER, "-v", "-w", "--pause")), &default_opts);
+	read_line(p.err, line, sizeof line, BOUND_MS);
+	ck_assert_str_eq(line, "reaper: pausing: reaping orphans until SIGTERM or SIGINT");
+	init = pid1_of(p.pid);
+	snprintf(target, sizeof target, "%d", (int)init);
+	ck_assert_int_eq(run(ARGV("/usr/bin/nsenter", "-t", target, "-p", "--",
+				  "/bin/sh", "-c", "sh -c 'exit 6' &"),
+			     NULL, 0, NULL, 0), 0);
+	read_line(p.err, line, sizeof line, BOUND_MS);
+	ck_assert_ptr_nonnull(strstr(line, "reaper: reaped orphan "));
+	ck_assert_ptr_nonnull(strstr(line, " (exit 6)"));
+	ck_assert_int_eq(kill(init, SIGTERM), 0);
+	ck_assert_int_eq(exit_code(proc_wait(&p, BOUND_MS)), 0);
+}
+END_TEST
+
+int main(int argc, char **argv)
+{
+	const TTest *const both[] = {
 		descendants_are_ended_when_the_workload_exits,
-		no_cleanup_leaves_them,
 		term_ignorer_is_killed_after_the_grace,
 		timeout_exits_124_with_nothing_left,
 		restart_on_failure_runs_four_times,
@@ -215,10 +288,29 @@ int main(void)
 		term_during_backoff_ends_promptly,
 		rewrite_term_to_quit,
 		rewrite_to_zero_drops,
-		pause_exits_0_on_term,
 		pause_exits_124_at_its_timeout,
 		NULL,
 	};
+	const TTest *const subreaper_only[] = {
+		no_cleanup_leaves_them,
+		pause_exits_0_on_term,
+		NULL,
+	};
+	const TTest *const pid1_only[] = {
+		pause_reaps_orphans_entering_its_namespace,
+		NULL,
+	};
+	const TTest *tests[32];
+	size_t n = 0;
 
-	return harness_main("lifecycle", 60, tests);
+	pid1 = argc > 1 && strcmp(argv[1], "pid1") == 0;
+	if (pid1 && !can_unshare())
+		return 77;
+	for (const TTest *const *t = both; *t != NULL; t++)
+		tests[n++] = *t;
+	for (const TTest *const *t = pid1 ? pid1_only : subreaper_only;
+	     *t != NULL; t++)
+		tests[n++] = *t;
+	tests[n] = NULL;
+	return harness_main(pid1 ? "lifecycle-pid1" : "lifecycle", 60, tests);
 }

@@ -7,8 +7,6 @@
 
 #include "harness.h"
 
-#define UNSHARE "/usr/bin/unshare", "--pid", "--fork", "--mount-proc"
-
 START_TEST(reaper_is_pid_1)
 {
 	char *const argv[] = {UNSHARE, REAPER, "--", "/bin/sh", "-c",
@@ -49,23 +47,14 @@ END_TEST
 START_TEST(pid_1_forwards_signals)
 {
 	char *const argv[] = {UNSHARE, REAPER, "--", PROBE, "signals", NULL};
-	char line[128], path[64], kids[64];
+	char line[128];
 	struct proc p;
-	FILE *f;
-	int init;
+	pid_t init;
 
 	proc_start(&p, argv, &default_opts);
 	read_line(p.out, line, sizeof line, BOUND_MS);
 	ck_assert_int_eq(strncmp(line, "ready 2 2 ", 10), 0);
-	/* From out here, the namespace's PID 1 is unshare's only child. */
-	snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)p.pid,
-		 (int)p.pid);
-	f = fopen(path, "r");
-	ck_assert_ptr_nonnull(f);
-	ck_assert_ptr_nonnull(fgets(kids, sizeof kids, f));
-	fclose(f);
-	init = atoi(kids);
-	ck_assert_int_gt(init, 0);
+	init = pid1_of(p.pid);
 	ck_assert_int_eq(kill(init, SIGUSR1), 0);
 	read_line(p.out, line, sizeof line, BOUND_MS);
 	ck_assert_str_eq(line, "10");
@@ -86,11 +75,7 @@ int main(void)
 		NULL,
 	};
 
-	if (system("/usr/bin/unshare --pid --fork --mount-proc /bin/true "
-		   ">/dev/null 2>&1") != 0) {
-		puts("SKIP: cannot create a PID namespace here "
-		     "(unshare --pid --fork --mount-proc needs root)");
+	if (!can_unshare())
 		return 77;
-	}
 	return harness_main("pidns", 120, tests);
 }
