@@ -3,6 +3,7 @@
  * argument reaper is a subreaper; with "pid1" it is PID 1 of a new PID
  * namespace, where kill(-1) does the cleanup. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -192,6 +193,71 @@ START_TEST(term_during_backoff_ends_promptly)
 }
 END_TEST
 
+START_TEST(restart_ends_the_last_run_first)
+{
+	char dir[] = "/tmp/reaper-leftover-XXXXXX", script[700], out[64];
+
+	/* The first run leaves a sleep and fails; the second finds it gone. */
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(script, sizeof script,
+		 "f=%s/pid; if [ -f $f ]; then "
+		 "kill -0 $(cat $f) 2>/dev/null && echo alive || echo gone; "
+		 "exit 0; fi; sleep 600 >/dev/null & echo $! > $f; exit 3", dir);
+	ck_assert_int_eq(run(in_mode(ARGV(REAPER, "--restart", "on-failure",
+					  "--backoff", "10ms", "--", "/bin/sh",
+					  "-c", script)),
+			     out, sizeof out, NULL, 0), 0);
+	ck_assert_str_eq(out, "gone\n");
+	snprintf(script, sizeof script, "%s/pid", dir);
+	unlink(script);
+	rmdir(dir);
+}
+END_TEST
+
+START_TEST(restart_keeps_cwd_and_descriptors)
+{
+	struct start_opts o = default_opts;
+	char out[128];
+	int pipefd[2];
+	struct proc p;
+
+	/* Every run starts as the first did: in the same directory, with
+	 * the same descriptor 3 (a socket-activated daemon's LISTEN_FDS). */
+	ck_assert_int_eq(pipe2(pipefd, O_CLOEXEC), 0);
+	o.fd3 = pipefd[1];
+	o.cwd = "/tmp";
+	proc_start(&p, in_mode(ARGV(REAPER, "--restart", "always",
+				    "--max-restarts", "1", "--backoff", "10ms",
+				    "--", "/bin/sh", "-c", "pwd; " PROBE " fds")),
+		   &o);
+	close(pipefd[1]);
+	read_all(p.out, out, sizeof out, BOUND_MS);
+	ck_assert_int_eq(exit_code(proc_wait(&p, BOUND_MS)), 0);
+	ck_assert_str_eq(out, "/tmp\n0 1 2 3\n/tmp\n0 1 2 3\n");
+	close(pipefd[0]);
+}
+END_TEST
+
+START_TEST(interrupt_during_the_grace_kills_at_once)
+{
+	struct proc p;
+	char line[256];
+
+	proc_start(&p, in_mode(ARGV(REAPER, "-v", "--grace", "10m", "--",
+				    "/bin/sh", "-c", "trap '' TERM; sleep 600 &")),
+		   &default_opts);
+	read_line(p.err, line, sizeof line, BOUND_MS); /* started */
+	read_line(p.err, line, sizeof line, BOUND_MS);
+	ck_assert_str_eq(line, "reaper: sent SIGTERM to descendants: 1");
+	/* The sleep ignores TERM: only SIGINT's skipping the grace ends
+	 * this before ten minutes. */
+	ck_assert_int_eq(kill(reaper_of(&p), SIGINT), 0);
+	ck_assert_int_eq(exit_code(proc_wait(&p, BOUND_MS)), 0);
+	read_line(p.err, line, sizeof line, BOUND_MS);
+	ck_assert_str_eq(line, "reaper: sent SIGKILL to descendants: 1");
+}
+END_TEST
+
 START_TEST(rewrite_term_to_quit)
 {
 	struct proc p;
@@ -286,6 +352,9 @@ int main(int argc, char **argv)
 		restart_on_failure_runs_four_times,
 		fails_twice_then_succeeds,
 		term_during_backoff_ends_promptly,
+		restart_ends_the_last_run_first,
+		restart_keeps_cwd_and_descriptors,
+		interrupt_during_the_grace_kills_at_once,
 		rewrite_term_to_quit,
 		rewrite_to_zero_drops,
 		pause_exits_124_at_its_timeout,
