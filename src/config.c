@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "creds.h"
 #include "parse.h"
 #include "signals.h"
 
@@ -35,6 +36,12 @@ const char config_help[] =
 	"                             MAX (default 100ms:30s)\n"
 	"      --rewrite FROM:TO      forward signal FROM as TO; TO 0 drops it;\n"
 	"                             repeatable\n"
+	"  -u, --user USER[:GROUP]    run COMMAND as USER (name or uid) and GROUP\n"
+	"                             (default: USER's), with USER's groups\n"
+	"      --cap-drop LIST        drop capabilities (NET_RAW,CHOWN or ALL)\n"
+	"      --cap-add LIST         keep or grant capabilities, also to a\n"
+	"                             non-root --user (made ambient)\n"
+	"      --no-new-privs         setuid and file capabilities grant nothing\n"
 	"  -s, --subreaper            accepted for tini's sake: reaper always is one\n"
 	"  -v, --verbose              log more; repeat for more (up to -vvv)\n"
 	"  -w, --warn-on-reap         warn for each orphan reaped\n"
@@ -49,13 +56,15 @@ const char config_help[] =
 	"  REAPER_KILL_PROCESS_GROUP, TINI_KILL_PROCESS_GROUP   as -g (1/0, true/false)\n"
 	"  REAPER_VERBOSITY, TINI_VERBOSITY   verbosity level 0-4 (default 1)\n"
 	"  REAPER_GRACE                       as --grace\n"
+	"  REAPER_USER                        as --user\n"
 	"  REAPER_SUBREAPER, TINI_SUBREAPER   accepted, change nothing\n"
 	"\n"
 	"Exit status: COMMAND's status, 128+N if it was killed by signal N,\n"
 	"124 if --timeout expired, 125 if reaper itself failed, 126 if COMMAND could not be executed,\n"
 	"127 if it was not found.\n";
 
-/* Long-only options; from OPT_GRACE on, parse_lifecycle handles them. */
+/* Long-only options; from OPT_GRACE on, parse_lifecycle handles them,
+ * from OPT_CAP_DROP on, parse_privileges. */
 enum {
 	OPT_VERSION = 256,
 	OPT_SETSID,
@@ -67,6 +76,9 @@ enum {
 	OPT_MAX_RESTARTS,
 	OPT_BACKOFF,
 	OPT_REWRITE,
+	OPT_CAP_DROP,
+	OPT_CAP_ADD,
+	OPT_NO_NEW_PRIVS,
 };
 
 static const struct option long_options[] = {
@@ -89,6 +101,10 @@ static const struct option long_options[] = {
 	{"max-restarts", required_argument, NULL, OPT_MAX_RESTARTS},
 	{"backoff", required_argument, NULL, OPT_BACKOFF},
 	{"rewrite", required_argument, NULL, OPT_REWRITE},
+	{"user", required_argument, NULL, 'u'},
+	{"cap-drop", required_argument, NULL, OPT_CAP_DROP},
+	{"cap-add", required_argument, NULL, OPT_CAP_ADD},
+	{"no-new-privs", no_argument, NULL, OPT_NO_NEW_PRIVS},
 	{NULL, 0, NULL, 0},
 };
 
@@ -167,6 +183,9 @@ static bool parse_env(struct config *cfg, char *const envp[], char *err,
 				    name, v);
 		cfg->verbosity = (int)n;
 	}
+	v = env_get(envp, "REAPER_USER");
+	if (v != NULL && *v != '\0')
+		cfg->user = v;
 	v = env_get(envp, "REAPER_GRACE");
 	if (v != NULL && !parse_duration(v, &cfg->grace_ms))
 		return fail(err, len, "REAPER_GRACE: '%s': %s", v, bad_duration);
@@ -271,11 +290,33 @@ static bool parse_lifecycle(struct config *cfg, int opt, const char *arg,
 	return true;
 }
 
+static bool parse_privileges(struct config *cfg, int opt, const char *arg,
+			     char *err, size_t len)
+{
+	uint64_t mask;
+	char bad[64];
+
+	if (opt == OPT_NO_NEW_PRIVS) {
+		cfg->no_new_privs = true;
+		return true;
+	}
+	if (!creds_parse_caps(arg, &mask, bad, sizeof bad))
+		return fail(err, len, "%s: '%s': unknown capability",
+			    opt == OPT_CAP_DROP ? "--cap-drop" : "--cap-add", bad);
+	if (opt == OPT_CAP_DROP)
+		cfg->cap_drop |= mask;
+	else
+		cfg->cap_add |= mask;
+	return true;
+}
+
 static bool parse_option(struct config *cfg, int opt, const char *arg,
 			 char *err, size_t len)
 {
 	unsigned long n;
 
+	if (opt >= OPT_CAP_DROP)
+		return parse_privileges(cfg, opt, arg, err, len);
 	if (opt >= OPT_GRACE)
 		return parse_lifecycle(cfg, opt, arg, err, len);
 	switch (opt) {
@@ -288,6 +329,7 @@ static bool parse_option(struct config *cfg, int opt, const char *arg,
 	case 'g': cfg->kill_group = true; break;
 	case OPT_SETSID: cfg->setsid = true; break;
 	case 'P': cfg->pause = true; break;
+	case 'u': cfg->user = arg; break;
 	case 'p':
 		cfg->parent_death_signal = signal_parse(arg);
 		if (cfg->parent_death_signal == 0)
@@ -339,7 +381,7 @@ bool config_parse(struct config *cfg, int argc, char **argv,
 		return false;
 	optind = 0; /* a full reset, so that the parser can run again */
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+:hlsp:vwge:P", long_options,
+	while ((opt = getopt_long(argc, argv, "+:hlsp:vwge:Pu:", long_options,
 				  NULL)) != -1) {
 		if (opt == '?')
 			return fail(err, len, "'%s': unknown option",

@@ -40,6 +40,9 @@ struct config {
 	unsigned long max_restarts; /* ULONG_MAX: unlimited */
 	uint64_t backoff_min_ms, backoff_max_ms;
 	uint8_t rewrite[CONFIG_NSIG]; /* signal forwarded for each; 0 drops */
+	const char *user;       /* --user USER[:GROUP], or NULL */
+	uint64_t cap_drop, cap_add; /* bit N: capability N */
+	bool no_new_privs;
 };
 
 /* Fills cfg from argv and envp. On a bad value returns false with a

@@ -65,10 +65,14 @@ int loop_start(struct loop *l, pid_t *pid)
 		log_error("fork: %m");
 		return 125;
 	}
-	if (child.exec_errno != 0) {
-		log_error("%s: %s", l->req.argv[0], strerror(child.exec_errno));
+	if (child.err != 0) {
 		(void)waitpid(child.pid, NULL, 0);
-		return spawn_exec_failure_code(child.exec_errno);
+		if (child.step != NULL) {
+			log_error("%s: %s", child.step, strerror(child.err));
+			return 125;
+		}
+		log_error("%s: %s", l->req.argv[0], strerror(child.err));
+		return spawn_exec_failure_code(child.err);
 	}
 	log_info("started %s as %d", l->req.argv[0], (int)child.pid);
 	*pid = child.pid;

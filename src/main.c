@@ -1,9 +1,11 @@
 /* reaper: a minimal init. main only wires the modules together. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
 #include "config.h"
+#include "creds.h"
 #include "log.h"
 #include "loop.h"
 #include "policy.h"
@@ -28,13 +30,33 @@ static void become_reaper(const struct config *cfg)
 		log_warn("-p: %m");
 }
 
+/* Everything --user and the capability options ask for, resolved and
+ * checked now, before anything is forked. */
+static bool resolve_creds(const struct config *cfg, struct creds *c)
+{
+	char err[512];
+
+	*c = (struct creds){.cap_drop = cfg->cap_drop,
+			    .cap_add = cfg->cap_add,
+			    .no_new_privs = cfg->no_new_privs};
+	if ((cfg->user == NULL ||
+	     creds_resolve_user(c, cfg->user, "/etc/passwd", "/etc/group",
+				getenv("HOME"), err, sizeof err)) &&
+	    creds_check(c, err, sizeof err))
+		return true;
+	log_error("%s", err);
+	return false;
+}
+
 static int supervise(const struct config *cfg)
 {
+	struct creds creds;
 	struct policy policy;
 	struct loop loop = {
 		.req = {
 			.argv = cfg->command,
 			.setsid = cfg->setsid,
+			.creds = &creds,
 			.foreground = isatty(STDIN_FILENO) &&
 				      tcgetpgrp(STDIN_FILENO) == getpgrp(),
 		},
@@ -42,6 +64,8 @@ static int supervise(const struct config *cfg)
 	pid_t workload = 0;
 	int failed;
 
+	if (!cfg->pause && !resolve_creds(cfg, &creds))
+		return 125;
 	become_reaper(cfg);
 	policy_init(&policy, cfg, loop.req.foreground && getpid() != 1);
 	if (!loop_open(&loop, &policy)) {

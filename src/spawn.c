@@ -46,35 +46,57 @@ static void rewrite_listen_pid(void)
 	(void)setenv("LISTEN_PID", pid, 1);
 }
 
+/* What the child tells the parent through the close-on-exec pipe when it
+ * does not reach exec. step points into the binary, the same in both. */
+struct report {
+	int err;
+	const char *step;
+};
+
+static __attribute__((noreturn)) void
+fail_child(int pipe, int err, const char *step, int code)
+{
+	struct report r = {err, step};
+
+	/* A short write still ends in _exit: the parent reads a partial
+	 * report as an unknown failure. */
+	(void)!write(pipe, &r, sizeof r);
+	_exit(code);
+}
+
 static __attribute__((noreturn)) void
 exec_child(const struct spawn_request *req, int report)
 {
+	const char *step;
 	int err;
 
 	take_terminal(req);
 	rewrite_listen_pid();
+	if (req->creds->home[0] != '\0' &&
+	    setenv("HOME", req->creds->home, 1) < 0)
+		fail_child(report, errno, "setting HOME", 125);
+	if ((err = creds_apply(req->creds, &step)) != 0)
+		fail_child(report, err, step, 125);
 	if (req->chld_ignored)
 		(void)signal(SIGCHLD, SIG_IGN);
 	(void)sigprocmask(SIG_SETMASK, req->mask, NULL);
 	execvp(req->argv[0], req->argv);
 	err = errno;
-	/* A short write still ends in _exit: the parent reads a partial
-	 * report as an unknown failure. */
-	(void)!write(report, &err, sizeof err);
-	_exit(spawn_exec_failure_code(err));
+	fail_child(report, err, NULL, spawn_exec_failure_code(err));
 }
 
-static int read_report(int fd)
+static void read_report(int fd, struct spawn_result *res)
 {
-	int err = 0;
+	struct report r = {0, NULL};
 	ssize_t n;
 
 	do
-		n = read(fd, &err, sizeof err);
+		n = read(fd, &r, sizeof r);
 	while (n < 0 && errno == EINTR);
-	if (n == 0)
-		return 0;
-	return n == (ssize_t)sizeof err ? err : EIO;
+	if (n != 0 && n != (ssize_t)sizeof r)
+		r = (struct report){EIO, "reporting back"};
+	res->err = r.err;
+	res->step = r.step;
 }
 
 bool spawn_workload(const struct spawn_request *req, struct spawn_result *res)
@@ -92,7 +114,7 @@ bool spawn_workload(const struct spawn_request *req, struct spawn_result *res)
 	saved = errno;
 	close(report[1]);
 	if (res->pid > 0)
-		res->exec_errno = read_report(report[0]);
+		read_report(report[0], res);
 	close(report[0]);
 	errno = saved;
 	return res->pid > 0;

@@ -6,21 +6,25 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "creds.h"
+
 struct spawn_request {
 	char **argv;
 	bool setsid;         /* a new session rather than a new group */
 	bool foreground;     /* make it the terminal's foreground group */
 	const sigset_t *mask; /* the signal mask reaper inherited */
 	bool chld_ignored;   /* reaper inherited SIGCHLD ignored */
+	const struct creds *creds; /* who the workload runs as */
 };
 
 struct spawn_result {
 	pid_t pid;
-	int exec_errno; /* 0 when exec succeeded */
+	int err;          /* 0 when exec succeeded */
+	const char *step; /* what failed before exec, or NULL: exec did */
 };
 
 /* Returns false with errno set when fork failed; otherwise the child
- * exists, and res says whether it reached exec. */
+ * exists, and res says whether it reached exec, or what stopped it. */
 bool spawn_workload(const struct spawn_request *req, struct spawn_result *res);
 
 /* coreutils' convention: 127 when the command was not found, 126 when it

@@ -8,8 +8,14 @@
  *   probe fds             print the open descriptors, e.g. "0 1 2"
  *   probe orphans N       leave N orphans that exit at once; return when
  *                         every one has been reaped by someone else
+ *   probe bind            bind a TCP socket on 127.0.0.1 to a port below
+ *                         1024: print "bound PORT", or "denied"
+ *   probe euid            print the effective uid
  */
+#include <arpa/inet.h>
 #include <dirent.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -116,6 +122,30 @@ static int orphans(long n)
 	return 0;
 }
 
+/* The first free port from 600 up: print "bound", or "denied" when the
+ * kernel refuses privileged ports to us. */
+static int bind_low(void)
+{
+	for (int port = 600; port < 1024; port++) {
+		struct sockaddr_in a = {.sin_family = AF_INET,
+					.sin_port = htons((uint16_t)port),
+					.sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+		int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			return 2;
+		if (bind(fd, (struct sockaddr *)&a, sizeof a) == 0) {
+			printf("bound %d\n", port);
+			return 0;
+		}
+		close(fd);
+		if (errno == EACCES) {
+			printf("denied\n");
+			return 0;
+		}
+	}
+	return 2;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 2 && strcmp(argv[1], "signals") == 0)
@@ -124,6 +154,10 @@ int main(int argc, char **argv)
 		return fds();
 	if (argc == 3 && strcmp(argv[1], "orphans") == 0)
 		return orphans(atol(argv[2]));
-	fprintf(stderr, "usage: probe signals [STOP] | fds | orphans N\n");
+	if (argc == 2 && strcmp(argv[1], "bind") == 0)
+		return bind_low();
+	if (argc == 2 && strcmp(argv[1], "euid") == 0)
+		return printf("%ld\n", (long)geteuid()) < 0;
+	fprintf(stderr, "usage: probe signals [STOP] | fds | orphans N | bind | euid\n");
 	return 2;
 }

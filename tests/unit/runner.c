@@ -3,15 +3,14 @@
 #include <stdlib.h>
 
 int run_tests(const char *name, void (*setup)(void),
-	      const TTest *const tests[])
+	      void (*teardown)(void), const TTest *const tests[])
 {
 	Suite *s = suite_create(name);
 	TCase *t = tcase_create(name);
 	SRunner *sr;
 	int failed;
 
-	if (setup != NULL)
-		tcase_add_checked_fixture(t, setup, NULL);
+	tcase_add_checked_fixture(t, setup, teardown);
 	for (; *tests != NULL; tests++)
 		tcase_add_test(t, *tests);
 	suite_add_tcase(s, t);

@@ -5,8 +5,9 @@
 
 #include <check.h>
 
-/* tests is NULL-terminated; setup, when not NULL, runs before each. */
+/* tests is NULL-terminated; setup and teardown, when not NULL, run
+ * around each. */
 int run_tests(const char *name, void (*setup)(void),
-	      const TTest *const tests[]);
+	      void (*teardown)(void), const TTest *const tests[]);
 
 #endif

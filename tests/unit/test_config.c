@@ -307,6 +307,34 @@ START_TEST(pause_mode)
 }
 END_TEST
 
+START_TEST(privileges)
+{
+	ck_assert(parse("x"));
+	ck_assert_ptr_null(cfg.user);
+	ck_assert_uint_eq(cfg.cap_drop, 0);
+	ck_assert_uint_eq(cfg.cap_add, 0);
+	ck_assert(!cfg.no_new_privs);
+	ck_assert(parse("-u", "app:web", "--cap-drop", "CHOWN", "--cap-drop",
+			"kill", "--cap-add", "NET_BIND_SERVICE", "--no-new-privs",
+			"x"));
+	ck_assert_str_eq(cfg.user, "app:web");
+	ck_assert_uint_eq(cfg.cap_drop, (1ull << 0) | (1ull << 5));
+	ck_assert_uint_eq(cfg.cap_add, 1ull << 10);
+	ck_assert(cfg.no_new_privs);
+	ck_assert(parse("--user=1000", "x"));
+	ck_assert_str_eq(cfg.user, "1000");
+	ck_assert(parse_env(ARGS("REAPER_USER=app"), ARGS("x")));
+	ck_assert_str_eq(cfg.user, "app");
+	ck_assert(parse_env(ARGS("REAPER_USER=app"), ARGS("-u", "root", "x")));
+	ck_assert_str_eq(cfg.user, "root");
+	ck_assert(parse_env(ARGS("REAPER_USER="), ARGS("x")));
+	ck_assert_ptr_null(cfg.user);
+	rejects("--cap-drop: 'NOPE': unknown capability", "--cap-drop", "NOPE", "x");
+	rejects("--cap-add: 'FOO': unknown capability", "--cap-add", "CHOWN,FOO", "x");
+	rejects("-u: missing value", "-u");
+}
+END_TEST
+
 START_TEST(parses_again_from_scratch)
 {
 	ck_assert(parse("-g", "-e", "3", "a"));
@@ -335,9 +363,10 @@ int main(void)
 		lifecycle_rejections,
 		rewrite,
 		pause_mode,
+		privileges,
 		parses_again_from_scratch,
 		NULL,
 	};
 
-	return run_tests("config", NULL, tests);
+	return run_tests("config", NULL, NULL, tests);
 }

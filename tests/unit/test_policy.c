@@ -494,5 +494,5 @@ int main(void)
 		NULL,
 	};
 
-	return run_tests("policy", setup, tests);
+	return run_tests("policy", setup, NULL, tests);
 }

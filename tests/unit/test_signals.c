@@ -90,5 +90,5 @@ int main(void)
 		NULL,
 	};
 
-	return run_tests("signals", NULL, tests);
+	return run_tests("signals", NULL, NULL, tests);
 }

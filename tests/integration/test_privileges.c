@@ -1,0 +1,285 @@
+/* --user, --cap-drop, --cap-add, --no-new-privs, checked in the
+ * workload's /proc/self/status. Needs root; skipped with the reason
+ * otherwise. */
+#include <libgen.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+static char status[8192];
+
+/* Runs reaper with args before "cat /proc/self/status" and keeps the
+ * output; returns the exit code. */
+static int status_of(char *const args[])
+{
+	char *argv[32] = {REAPER};
+	size_t n = 1;
+
+	while (*args != NULL)
+		argv[n++] = *args++;
+	argv[n++] = "--";
+	argv[n++] = "/bin/cat";
+	argv[n++] = "/proc/self/status";
+	argv[n] = NULL;
+	return run(argv, status, sizeof status, NULL, 0);
+}
+
+/* The value of a status line, its tabs turned to spaces. */
+static const char *field(const char *name)
+{
+	static char value[256];
+	const char *at = strstr(status, name);
+	size_t n;
+
+	ck_assert_msg(at != NULL, "no %s in status", name);
+	at += strlen(name);
+	at += strspn(at, "\t ");
+	n = strcspn(at, "\n");
+	snprintf(value, sizeof value, "%.*s", (int)n, at);
+	for (char *p = value; *p; p++)
+		if (*p == '\t')
+			*p = ' ';
+	while (n > 0 && value[n - 1] == ' ')
+		value[--n] = '\0';
+	return value;
+}
+
+static void no_caps_but_bounding(void)
+{
+	ck_assert_str_eq(field("CapInh:"), "0000000000000000");
+	ck_assert_str_eq(field("CapPrm:"), "0000000000000000");
+	ck_assert_str_eq(field("CapEff:"), "0000000000000000");
+	ck_assert_str_eq(field("CapAmb:"), "0000000000000000");
+}
+
+START_TEST(user_nobody)
+{
+	struct passwd *pw = getpwnam("nobody");
+	char ids[64];
+
+	ck_assert_ptr_nonnull(pw);
+	ck_assert_int_eq(status_of(ARGV("--user", "nobody")), 0);
+	snprintf(ids, sizeof ids, "%d %d %d %d", (int)pw->pw_uid,
+		 (int)pw->pw_uid, (int)pw->pw_uid, (int)pw->pw_uid);
+	ck_assert_str_eq(field("Uid:"), ids);
+	snprintf(ids, sizeof ids, "%d %d %d %d", (int)pw->pw_gid,
+		 (int)pw->pw_gid, (int)pw->pw_gid, (int)pw->pw_gid);
+	ck_assert_str_eq(field("Gid:"), ids);
+	no_caps_but_bounding();
+	ck_assert_str_eq(field("NoNewPrivs:"), "0");
+}
+END_TEST
+
+START_TEST(numeric_user_and_group)
+{
+	ck_assert_int_eq(status_of(ARGV("--user", "1234:5678")), 0);
+	ck_assert_str_eq(field("Uid:"), "1234 1234 1234 1234");
+	ck_assert_str_eq(field("Gid:"), "5678 5678 5678 5678");
+	ck_assert_str_eq(field("Groups:"), "5678");
+	no_caps_but_bounding();
+	/* A bare uid's group is its own number, never root's. */
+	ck_assert_int_eq(status_of(ARGV("--user", "1234")), 0);
+	ck_assert_str_eq(field("Gid:"), "1234 1234 1234 1234");
+	ck_assert_str_eq(field("Groups:"), "1234");
+}
+END_TEST
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+START_TEST(supplementary_groups_from_the_group_file)
+{
+	char dir[] = "/tmp/reaper-etc-XXXXXX", passwd[64], group[64];
+	/* The test's own files, bind-mounted over /etc in a private mount
+	 * namespace: reaper reads the real paths. */
+	char *const argv[] = {
+		"/usr/bin/unshare", "--mount", "/bin/sh", "-c",
+		"mount --bind \"$1\" /etc/passwd && mount --bind \"$2\" /etc/group "
+		"&& HOME=/root exec \"$3\" --user app -- /bin/sh -c "
+		"'cat /proc/self/status; echo HOME=$HOME'",
+		"sh", passwd, group, REAPER, NULL};
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(passwd, sizeof passwd, "%s/passwd", dir);
+	snprintf(group, sizeof group, "%s/group", dir);
+	write_file(passwd, "root:x:0:0::/root:/bin/sh\n"
+			   "app:x:1500:1500::/home/app:/bin/sh\n");
+	write_file(group, "root:x:0:\napp:x:1500:\ng1:x:1601:app\n"
+			  "g2:x:1602:root,app\ng3:x:1603:root\n");
+	ck_assert_int_eq(run(argv, status, sizeof status, NULL, 0), 0);
+	unlink(passwd);
+	unlink(group);
+	rmdir(dir);
+	ck_assert_str_eq(field("Uid:"), "1500 1500 1500 1500");
+	ck_assert_str_eq(field("Gid:"), "1500 1500 1500 1500");
+	ck_assert_str_eq(field("Groups:"), "1500 1601 1602");
+	ck_assert_str_eq(field("HOME="), "/home/app");
+}
+END_TEST
+
+START_TEST(cap_drop_all_leaves_nothing)
+{
+	ck_assert_int_eq(status_of(ARGV("--cap-drop", "ALL")), 0);
+	ck_assert_str_eq(field("Uid:"), "0 0 0 0");
+	no_caps_but_bounding();
+	ck_assert_str_eq(field("CapBnd:"), "0000000000000000");
+}
+END_TEST
+
+START_TEST(cap_drop_one_as_root)
+{
+	ck_assert_int_eq(status_of(ARGV("--cap-drop", "NET_RAW")), 0);
+	/* NET_RAW is 13: bit 0x2000 gone from every set. */
+	ck_assert_int_eq(strtoull(field("CapEff:"), NULL, 16) & 0x2000, 0);
+	ck_assert_int_eq(strtoull(field("CapBnd:"), NULL, 16) & 0x2000, 0);
+	ck_assert_int_ne(strtoull(field("CapEff:"), NULL, 16) & 0x1, 0);
+}
+END_TEST
+
+START_TEST(non_root_user_binds_a_low_port_with_cap_add)
+{
+	char out[64];
+
+	ck_assert_int_eq(status_of(ARGV("--user", "1000", "--cap-add",
+					"NET_BIND_SERVICE")), 0);
+	ck_assert_str_eq(field("Uid:"), "1000 1000 1000 1000");
+	ck_assert_str_eq(field("CapInh:"), "0000000000000400");
+	ck_assert_str_eq(field("CapPrm:"), "0000000000000400");
+	ck_assert_str_eq(field("CapEff:"), "0000000000000400");
+	ck_assert_str_eq(field("CapAmb:"), "0000000000000400");
+	ck_assert_int_eq(run(ARGV(REAPER, "--user", "1000", "--cap-add",
+				  "NET_BIND_SERVICE", "--", PROBE, "bind"),
+			     out, sizeof out, NULL, 0), 0);
+	ck_assert_int_eq(strncmp(out, "bound ", 6), 0);
+	ck_assert_int_eq(run(ARGV(REAPER, "--user", "1000", "--", PROBE, "bind"),
+			     out, sizeof out, NULL, 0), 0);
+	ck_assert_str_eq(out, "denied\n");
+}
+END_TEST
+
+START_TEST(no_new_privs_defeats_a_setuid_helper)
+{
+	char probe[PATH_MAX], dir[PATH_MAX], helper[PATH_MAX + 8], cmd[3 * PATH_MAX];
+	char out[64];
+
+	/* A setuid-root copy of the probe, beside it (not in /tmp, which
+	 * may be nosuid). */
+	snprintf(probe, sizeof probe, "%s", PROBE);
+	snprintf(dir, sizeof dir, "%s/suid-XXXXXX", dirname(probe));
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_int_eq(chmod(dir, 0755), 0);
+	snprintf(helper, sizeof helper, "%s/probe", dir);
+	snprintf(cmd, sizeof cmd, "cp %s %s && chmod 4755 %s", PROBE, helper, helper);
+	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(run(ARGV(REAPER, "--user", "1000", "--", helper, "euid"),
+			     out, sizeof out, NULL, 0), 0);
+	ck_assert_str_eq(out, "0\n");
+	ck_assert_int_eq(run(ARGV(REAPER, "--user", "1000", "--no-new-privs",
+				  "--", helper, "euid"),
+			     out, sizeof out, NULL, 0), 0);
+	unlink(helper);
+	rmdir(dir);
+	ck_assert_str_eq(out, "1000\n");
+	ck_assert_int_eq(status_of(ARGV("--no-new-privs")), 0);
+	ck_assert_str_eq(field("NoNewPrivs:"), "1");
+}
+END_TEST
+
+START_TEST(demoted_workload_is_still_signalled_and_reaped)
+{
+	char *const orphans[] = {REAPER, "-w", "--user", "nobody", "--", PROBE,
+				 "orphans", "100", NULL};
+	static char err[16384];
+	char out[64];
+	struct proc p;
+
+	start_probe(&p, ARGV(REAPER, "--user", "nobody", "--", PROBE, "signals"),
+		    &default_opts, NULL);
+	ck_assert_int_eq(kill(p.pid, SIGUSR1), 0);
+	expect_signal(&p, SIGUSR1);
+	ck_assert_int_eq(kill(p.pid, SIGTERM), 0);
+	expect_signal(&p, SIGTERM);
+	ck_assert_int_eq(exit_code(proc_wait(&p, BOUND_MS)), 0);
+	ck_assert_int_eq(run(orphans, out, sizeof out, err, sizeof err), 0);
+	ck_assert_str_eq(out, "reaped 100\n");
+	ck_assert_int_eq(count_lines(err, "reaper: reaped orphan "), 100);
+}
+END_TEST
+
+START_TEST(what_reaper_cannot_grant_is_refused_before_forking)
+{
+	/* reaper run as an ordinary user by setpriv. */
+#define AS_USER "/usr/bin/setpriv", "--reuid", "1000", "--regid", "1000", \
+		"--clear-groups", "--inh-caps=-all", REAPER
+	char err[512], out[64];
+
+	ck_assert_int_eq(run(ARGV(AS_USER, "--user", "nobody", "--", "/bin/echo",
+				  "started"), out, sizeof out, err, sizeof err), 125);
+	ck_assert_str_eq(out, "");
+	ck_assert_str_eq(err, "reaper: --user: reaper needs CAP_SETUID and "
+			      "CAP_SETGID to change user, and does not hold them\n");
+	ck_assert_int_eq(run(ARGV(AS_USER, "--cap-add", "CHOWN", "--", "/bin/echo",
+				  "started"), out, sizeof out, err, sizeof err), 125);
+	ck_assert_str_eq(out, "");
+	ck_assert_str_eq(err, "reaper: --cap-add: 'CHOWN': reaper itself does not "
+			      "hold it\n");
+	ck_assert_int_eq(run(ARGV(AS_USER, "--cap-drop", "NET_RAW", "--",
+				  "/bin/echo", "started"),
+			     out, sizeof out, err, sizeof err), 125);
+	ck_assert_str_eq(out, "");
+#undef AS_USER
+}
+END_TEST
+
+START_TEST(unknown_names_are_refused)
+{
+	char err[512], out[64];
+
+	ck_assert_int_eq(run(ARGV(REAPER, "--user", "no-such-user", "--",
+				  "/bin/echo", "started"),
+			     out, sizeof out, err, sizeof err), 125);
+	ck_assert_str_eq(out, "");
+	ck_assert_str_eq(err, "reaper: --user: 'no-such-user': no user "
+			      "'no-such-user' in /etc/passwd\n");
+	ck_assert_int_eq(run(ARGV(REAPER, "--user", "nobody:no-such-group", "--",
+				  "/bin/echo", "started"),
+			     out, sizeof out, err, sizeof err), 125);
+	ck_assert_str_eq(err, "reaper: --user: 'nobody:no-such-group': no group "
+			      "'no-such-group' in /etc/group\n");
+}
+END_TEST
+
+int main(void)
+{
+	const TTest *const tests[] = {
+		user_nobody,
+		numeric_user_and_group,
+		supplementary_groups_from_the_group_file,
+		cap_drop_all_leaves_nothing,
+		cap_drop_one_as_root,
+		non_root_user_binds_a_low_port_with_cap_add,
+		no_new_privs_defeats_a_setuid_helper,
+		demoted_workload_is_still_signalled_and_reaped,
+		what_reaper_cannot_grant_is_refused_before_forking,
+		unknown_names_are_refused,
+		NULL,
+	};
+
+	if (geteuid() != 0) {
+		puts("SKIP: changing users and capabilities needs root");
+		return 77;
+	}
+	return harness_main("privileges", 60, tests);
+}
