@@ -3,7 +3,8 @@
 # Debian machine lacks. Root runs apt-get itself; anyone else through sudo.
 set -euo pipefail
 
-packages=(gcc make cmake pkg-config check libcap-dev file util-linux procps)
+packages=(gcc make cmake pkg-config check libcap-dev file util-linux procps
+	busybox-static)
 
 missing=()
 for p in "${packages[@]}"; do

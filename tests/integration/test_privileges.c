@@ -261,6 +261,40 @@ START_TEST(unknown_names_are_refused)
 }
 END_TEST
 
+/* A FROM scratch image without an engine: a root holding only the static
+ * reaper, a static busybox and the two files, entered with unshare
+ * --root. There is no libc or NSS module to fall back on. */
+START_TEST(gosu_chain_replaced_in_a_scratch_root)
+{
+	char root[] = "/tmp/reaper-scratch-XXXXXX", cmd[1024];
+	char *const argv[] = {
+		"/usr/bin/unshare", "--pid", "--fork", "--mount", "--mount-proc",
+		"--root", root, "/reaper", "--user", "app", "--cap-drop", "ALL",
+		"--no-new-privs", "--", "/bin/sh", "-c",
+		"cat /proc/self/status; echo HOME=$HOME", NULL};
+
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	snprintf(cmd, sizeof cmd,
+		 "cd %s && chmod 755 . && mkdir bin etc proc && "
+		 "cp /bin/busybox bin/ && ln -s busybox bin/sh && "
+		 "ln -s busybox bin/cat && cp %s reaper && "
+		 "printf 'root:x:0:0::/root:/bin/sh\\napp:x:1000:1000::/home/app:"
+		 "/bin/sh\\n' > etc/passwd && "
+		 "printf 'root:x:0:\\napp:x:1000:\\nstaff:x:50:app\\n' > etc/group",
+		 root, REAPER);
+	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(run(argv, status, sizeof status, NULL, 0), 0);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", root);
+	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_str_eq(field("Uid:"), "1000 1000 1000 1000");
+	ck_assert_str_eq(field("Groups:"), "50 1000");
+	no_caps_but_bounding();
+	ck_assert_str_eq(field("CapBnd:"), "0000000000000000");
+	ck_assert_str_eq(field("NoNewPrivs:"), "1");
+	ck_assert_str_eq(field("HOME="), "/home/app");
+}
+END_TEST
+
 int main(void)
 {
 	const TTest *const tests[] = {
@@ -274,9 +308,15 @@ int main(void)
 		demoted_workload_is_still_signalled_and_reaped,
 		what_reaper_cannot_grant_is_refused_before_forking,
 		unknown_names_are_refused,
+#if REAPER_IS_STATIC
+		gosu_chain_replaced_in_a_scratch_root,
+#endif
 		NULL,
 	};
 
+	if (!REAPER_IS_STATIC)
+		puts("note: the scratch-root case needs the static build; "
+		     "this build is dynamic");
 	if (geteuid() != 0) {
 		puts("SKIP: changing users and capabilities needs root");
 		return 77;
