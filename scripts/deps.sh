@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(gcc make cmake pkg-config check libcap-dev file util-linux procps
-	busybox-static)
+	busybox-static podman runc)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -23,7 +23,7 @@ const char config_help[] =
 	"      --setsid               run COMMAND in a new session, not just a group\n"
 	"  -e, --remap-exit CODE      report exit CODE (0-255) as 0; repeatable\n"
 	"  -p, --parent-death-signal SIG\n"
-	"                             have reaper sent SIG when its parent dies\n"
+	"                             signal SIG to reaper when its parent dies\n"
 	"  -P, --pause                no COMMAND: reap orphans until SIGTERM or SIGINT\n"
 	"      --grace DURATION       after the workload ends, its descendants get\n"
 	"                             SIGTERM, then SIGKILL after DURATION (default 5s)\n"
@@ -60,8 +60,8 @@ const char config_help[] =
 	"  REAPER_SUBREAPER, TINI_SUBREAPER   accepted, change nothing\n"
 	"\n"
 	"Exit status: COMMAND's status, 128+N if it was killed by signal N,\n"
-	"124 if --timeout expired, 125 if reaper itself failed, 126 if COMMAND could not be executed,\n"
-	"127 if it was not found.\n";
+	"124 if --timeout expired, 125 if reaper itself failed, 126 if\n"
+	"COMMAND could not be executed, 127 if it was not found.\n";
 
 /* Long-only options; from OPT_GRACE on, parse_lifecycle handles them,
  * from OPT_CAP_DROP on, parse_privileges. */

@@ -313,6 +313,13 @@ void expect_signal(struct proc *p, int sig)
 
 int harness_main(const char *name, int timeout, const TTest *const tests[])
 {
+	return harness_main_with(name, timeout, tests, harness_setup,
+				 harness_teardown);
+}
+
+int harness_main_with(const char *name, int timeout, const TTest *const tests[],
+		      void (*setup)(void), void (*teardown)(void))
+{
 	Suite *suite = suite_create(name);
 	TCase *tc = tcase_create(name);
 	SRunner *sr;
@@ -322,7 +329,7 @@ int harness_main(const char *name, int timeout, const TTest *const tests[])
 		perror("PR_SET_CHILD_SUBREAPER");
 		return EXIT_FAILURE;
 	}
-	tcase_add_checked_fixture(tc, harness_setup, harness_teardown);
+	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, timeout);
 	for (; *tests != NULL; tests++)
 		tcase_add_test(tc, *tests);

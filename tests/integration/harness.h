@@ -70,6 +70,11 @@ int count_lines(const char *text, const char *needle);
  * every leftover; returns the exit status for ctest. */
 int harness_main(const char *name, int timeout, const TTest *const tests[]);
 
+/* The same with a fixture of the suite's own, which must call
+ * harness_setup and harness_teardown. */
+int harness_main_with(const char *name, int timeout, const TTest *const tests[],
+		      void (*setup)(void), void (*teardown)(void));
+
 /* Starts argv, which runs `probe signals`, and returns once the probe is
  * ready; the numbers of its ready line (pid, pgid, sid, foreground) go to
  * info when it is not NULL. */
