@@ -11,6 +11,7 @@
 #include "harness.h"
 
 #define IMAGE "localhost/reaper-ctest:latest"
+#define BASE_IMAGE "localhost/reaper-ctest-base:latest"
 #define PODMAN "/usr/bin/podman", "--runtime", "runc", "--cgroup-manager", \
 	"cgroupfs"
 /* No network, and limits no higher than this machine allows. */
@@ -156,7 +157,7 @@ START_TEST(user_and_cap_drop_inside)
 	char status[8192];
 
 	ck_assert_int_eq(run(ARGV(RUN, "--entrypoint",
-				  "[\"/reaper\",\"--user\",\"app\",\"--cap-drop\","
+				  "[\"/sbin/reaper\",\"--user\",\"app\",\"--cap-drop\","
 				  "\"ALL\",\"--no-new-privs\",\"--\"]",
 				  IMAGE, "cat", "/proc/self/status"),
 			     status, sizeof status, NULL, 0), 0);
@@ -179,7 +180,7 @@ START_TEST(no_libc_in_the_image)
 	/* The image has no /lib, /lib64 or /usr: reaper, the first thing
 	 * it runs, had nothing but itself. */
 	ck_assert_int_eq(run(ARGV(RUN, IMAGE, "sh", "-c",
-				  "ls -d /lib* /usr 2>/dev/null; ls /"),
+				  "ls -d /lib* /usr 2>/dev/null; ls / /sbin"),
 			     out, sizeof out, NULL, 0), 0);
 	ck_assert_int_eq(count_lines(out, "lib"), 0);
 	ck_assert_int_eq(count_lines(out, "usr"), 0);
@@ -201,8 +202,9 @@ START_TEST(as_podmans_init)
 }
 END_TEST
 
-/* The image: the static reaper, a static busybox with links, and the
- * passwd and group files --user reads. */
+/* Two images: a base holding a static busybox with links and the passwd
+ * and group files --user reads, and on it the project's own
+ * docker/Dockerfile.entrypoint, which adds the static reaper. */
 static bool build_image(void)
 {
 	char cmd[4096];
@@ -210,19 +212,21 @@ static bool build_image(void)
 	if (mkdtemp(context) == NULL)
 		return false;
 	snprintf(cmd, sizeof cmd,
-		 "set -e; cd %s; mkdir -p rootfs/bin rootfs/etc; "
-		 "cp /bin/busybox rootfs/bin/; "
-		 "for a in sh ps sleep cat id ls tr kill; do "
-		 "ln -s busybox rootfs/bin/$a; done; "
-		 "cp %s rootfs/reaper; "
+		 "set -e; cd %s; mkdir -p base/rootfs/bin base/rootfs/etc app; "
+		 "cp /bin/busybox base/rootfs/bin/; "
+		 "for a in sh ps sleep cat id ls tr kill grep; do "
+		 "ln -s busybox base/rootfs/bin/$a; done; "
 		 "printf 'root:x:0:0::/root:/bin/sh\\napp:x:1000:1000::/home/app:/bin/sh\\n'"
-		 " > rootfs/etc/passwd; "
-		 "printf 'root:x:0:\\napp:x:1000:\\nstaff:x:50:app\\n' > rootfs/etc/group; "
-		 "printf 'FROM scratch\\nCOPY rootfs/ /\\nENTRYPOINT [\"/reaper\", \"--\"]\\n'"
-		 " > Containerfile; "
+		 " > base/rootfs/etc/passwd; "
+		 "printf 'root:x:0:\\napp:x:1000:\\nstaff:x:50:app\\n'"
+		 " > base/rootfs/etc/group; "
+		 "printf 'FROM scratch\\nCOPY rootfs/ /\\n' > base/Containerfile; "
 		 "podman --runtime runc --cgroup-manager cgroupfs build -q "
-		 "-t %s -f Containerfile . >/dev/null",
-		 context, REAPER, IMAGE);
+		 "-t %s -f base/Containerfile base >/dev/null; "
+		 "cp %s app/reaper; "
+		 "podman --runtime runc --cgroup-manager cgroupfs build -q "
+		 "--build-arg BASE=%s -t %s -f %s app >/dev/null",
+		 context, BASE_IMAGE, REAPER, BASE_IMAGE, IMAGE, DOCKERFILE);
 	return system(cmd) == 0;
 }
 
@@ -231,8 +235,8 @@ static void remove_image(void)
 	char cmd[256];
 
 	snprintf(cmd, sizeof cmd,
-		 "podman --runtime runc rmi -f %s >/dev/null 2>&1; rm -rf %s",
-		 IMAGE, context);
+		 "podman --runtime runc rmi -f %s %s >/dev/null 2>&1; rm -rf %s",
+		 IMAGE, BASE_IMAGE, context);
 	(void)!system(cmd);
 }
 
