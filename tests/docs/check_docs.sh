@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# reaper --help, the man page and the README name the same options and
+# environment variables, and the man page the same version.
+#   check_docs.sh REAPER MANPAGE README
+set -u
+reaper=$1 man=$2 readme=$3
+passed=0 failed=0
+
+check() { # name, then a command that succeeds when it holds
+	local name=$1
+	shift
+	if "$@"; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		echo "FAIL: $name"
+	fi
+}
+
+options() { grep -oE -- '--[a-z][a-z-]+' | sort -u; }
+variables() { grep -oE '(REAPER|TINI)_[A-Z_]+' | sort -u; }
+same() { # two lists, named
+	local diff
+	diff=$(diff <(echo "$2") <(echo "$4"))
+	[ -z "$diff" ] || { echo "$1 and $3 differ:"; echo "$diff"; return 1; }
+}
+
+help_opts=$("$reaper" --help | options)
+# The man page's OPTIONS section: elsewhere it quotes other commands.
+man_opts=$(sed -n '/^\.SH OPTIONS/,/^\.SH [^O]/p' "$man" | sed 's/\\-/-/g' | options)
+readme_opts=$(options < "$readme" | grep -Fx -f <(echo "$help_opts"))
+check "--help and the man page name the same options" \
+	same "--help" "$help_opts" "reaper.1" "$man_opts"
+check "the README names every option" \
+	same "--help" "$help_opts" "README.md" "$readme_opts"
+
+help_vars=$("$reaper" --help | variables)
+man_vars=$(variables < "$man")
+check "--help and the man page name the same variables" \
+	same "--help" "$help_vars" "reaper.1" "$man_vars"
+
+version=$("$reaper" --version | cut -d' ' -f2)
+check "the man page is for version $version" \
+	grep -q "^\.TH REAPER 1 .* \"reaper $version\"" "$man"
+
+echo "docs: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
