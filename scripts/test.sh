@@ -15,5 +15,9 @@ else
 	scripts/build.sh "$dir"
 	file "$dir/reaper" | grep -q 'statically linked' ||
 		{ echo "FAIL: $dir/reaper is not statically linked"; exit 1; }
+	size=$(stat -c %s "$dir/reaper")
+	[ "$size" -le 102400 ] ||
+		{ echo "FAIL: $dir/reaper is $size bytes, over 100 KiB"; exit 1; }
+	echo "$dir/reaper: static, $size bytes"
 fi
 ctest --test-dir "$dir" --output-on-failure -j 2

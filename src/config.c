@@ -347,10 +347,11 @@ static bool parse_option(struct config *cfg, int opt, const char *arg,
 }
 
 /* The option as the user typed it: "--name" for a long one, "-c" for a
- * short one even when it came bundled ("-vp"). */
-static const char *offending(char **argv, char *buf, size_t len)
+ * short one even when it came bundled ("-vp"). After a missing value,
+ * musl's getopt leaves optind past the end: the option was the last word. */
+static const char *offending(int argc, char **argv, char *buf, size_t len)
 {
-	const char *typed = argv[optind - 1];
+	const char *typed = argv[optind - 1 < argc ? optind - 1 : argc - 1];
 
 	if (strncmp(typed, "--", 2) == 0) {
 		snprintf(buf, len, "%.*s", (int)strcspn(typed, "="), typed);
@@ -385,10 +386,10 @@ bool config_parse(struct config *cfg, int argc, char **argv,
 				  NULL)) != -1) {
 		if (opt == '?')
 			return fail(err, len, "'%s': unknown option",
-				    offending(argv, buf, sizeof buf));
+				    offending(argc, argv, buf, sizeof buf));
 		if (opt == ':')
 			return fail(err, len, "%s: missing value",
-				    offending(argv, buf, sizeof buf));
+				    offending(argc, argv, buf, sizeof buf));
 		if (!parse_option(cfg, opt, optarg, err, len))
 			return false;
 	}

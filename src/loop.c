@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "parse.h"
 #include "signals.h"
 #include "tree.h"
 
@@ -31,16 +32,14 @@ static uint64_t now_ms(void)
 
 bool loop_open(struct loop *l, struct policy *p)
 {
+	kernel_sigset all = signal_handled_set();
 	struct sigaction old;
-	sigset_t all;
 
 	l->sfd = l->tfd = -1;
 	l->policy = p;
-	sigfillset(&all);
-	for (int sig = 1; sig < SIGRTMIN; sig++)
-		if (signal_is_fault(sig))
-			sigdelset(&all, sig);
-	if (sigprocmask(SIG_BLOCK, &all, &l->inherited_mask) < 0)
+	/* The kernel's calls, not the libc's: these take the whole set. */
+	if (syscall(SYS_rt_sigprocmask, SIG_BLOCK, &all, &l->inherited_mask,
+		    sizeof all) < 0)
 		return false;
 	l->req.mask = &l->inherited_mask;
 	/* An ignored SIGCHLD would have the kernel reap for reaper and leave
@@ -50,7 +49,7 @@ bool loop_open(struct loop *l, struct policy *p)
 	l->req.chld_ignored = old.sa_handler == SIG_IGN;
 	if (l->req.chld_ignored && signal(SIGCHLD, SIG_DFL) == SIG_ERR)
 		return false;
-	l->sfd = signalfd(-1, &all, SFD_CLOEXEC);
+	l->sfd = (int)syscall(SYS_signalfd4, -1, &all, sizeof all, SFD_CLOEXEC);
 	if (l->sfd < 0)
 		return false;
 	l->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
@@ -98,9 +97,10 @@ static void close_listed(const int *keep, size_t n)
 		return;
 	}
 	while ((e = readdir(d)) != NULL) {
-		int fd = atoi(e->d_name);
-		if (e->d_name[0] != '.' && fd != dirfd(d) && !kept(fd, keep, n))
-			close(fd);
+		unsigned long fd;
+		if (parse_ulong(e->d_name, &fd) && (int)fd != dirfd(d) &&
+		    !kept((int)fd, keep, n))
+			close((int)fd);
 	}
 	closedir(d);
 }

@@ -9,12 +9,13 @@
 #include <stdint.h>
 
 #include "policy.h"
+#include "signals.h"
 #include "spawn.h"
 
 struct loop {
 	int sfd;                /* signalfd for every signal reaper handles */
 	int tfd;                /* timerfd for the policy's deadlines */
-	sigset_t inherited_mask; /* what the workload gets back */
+	kernel_sigset inherited_mask; /* what the workload gets back */
 	struct spawn_request req; /* how to start the workload, each time */
 	struct policy *policy;
 	uint64_t started_at;

@@ -3,20 +3,27 @@
 #include <limits.h>
 #include <string.h>
 
-bool parse_ulong(const char *s, unsigned long *out)
+bool parse_next_ulong(const char **s, unsigned long *out)
 {
 	unsigned long n = 0;
+	const char *p = *s;
 
-	if (*s == '\0')
+	if (*p < '0' || *p > '9')
 		return false;
-	for (; *s != '\0'; s++) {
-		unsigned d = (unsigned)(*s - '0');
-		if (d > 9 || n > (ULONG_MAX - d) / 10)
+	for (; *p >= '0' && *p <= '9'; p++) {
+		unsigned d = (unsigned)(*p - '0');
+		if (n > (ULONG_MAX - d) / 10)
 			return false;
 		n = n * 10 + d;
 	}
 	*out = n;
+	*s = p;
 	return true;
+}
+
+bool parse_ulong(const char *s, unsigned long *out)
+{
+	return parse_next_ulong(&s, out) && *s == '\0';
 }
 
 static uint64_t unit_ms(const char **s)

@@ -9,6 +9,10 @@
  * what fits; no sign, no spaces, no "0x". */
 bool parse_ulong(const char *s, unsigned long *out);
 
+/* The decimal number at *s, which is then moved past it; false when *s
+ * starts with no digit or the number does not fit. */
+bool parse_next_ulong(const char **s, unsigned long *out);
+
 /* "500ms", "5s", "2m", "1h", "1m30s", or a bare number of seconds, in
  * milliseconds. */
 bool parse_duration(const char *s, uint64_t *ms);

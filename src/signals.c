@@ -28,7 +28,7 @@ static const struct {
 
 static int valid(long n)
 {
-	return n >= 1 && n <= SIGRTMAX ? (int)n : 0;
+	return n >= 1 && n <= SIG_RT_MAX ? (int)n : 0;
 }
 
 /* "RTMIN", "RTMIN+N", "RTMAX", "RTMAX-N", with s just past "RT". */
@@ -39,10 +39,10 @@ static int parse_realtime(const char *s)
 	unsigned long off = 0;
 
 	if (strncasecmp(s, "MIN", 3) == 0) {
-		base = SIGRTMIN;
+		base = SIG_RT_MIN;
 		sign = '+';
 	} else if (strncasecmp(s, "MAX", 3) == 0) {
-		base = SIGRTMAX;
+		base = SIG_RT_MAX;
 		sign = '-';
 	} else {
 		return 0;
@@ -79,15 +79,15 @@ const char *signal_name(int sig, char *buf, size_t len)
 			return buf;
 		}
 	}
-	if (sig >= SIGRTMIN && sig <= SIGRTMAX) {
-		if (sig == SIGRTMIN)
+	if (sig >= SIG_RT_MIN && sig <= SIG_RT_MAX) {
+		if (sig == SIG_RT_MIN)
 			snprintf(buf, len, "SIGRTMIN");
-		else if (sig - SIGRTMIN <= SIGRTMAX - sig)
-			snprintf(buf, len, "SIGRTMIN+%d", sig - SIGRTMIN);
-		else if (sig == SIGRTMAX)
+		else if (sig - SIG_RT_MIN <= SIG_RT_MAX - sig)
+			snprintf(buf, len, "SIGRTMIN+%d", sig - SIG_RT_MIN);
+		else if (sig == SIG_RT_MAX)
 			snprintf(buf, len, "SIGRTMAX");
 		else
-			snprintf(buf, len, "SIGRTMAX-%d", SIGRTMAX - sig);
+			snprintf(buf, len, "SIGRTMAX-%d", SIG_RT_MAX - sig);
 		return buf;
 	}
 	snprintf(buf, len, "signal %d", sig);
@@ -103,4 +103,14 @@ int signal_is_fault(int sig)
 	default:
 		return 0;
 	}
+}
+
+kernel_sigset signal_handled_set(void)
+{
+	kernel_sigset set = ~(kernel_sigset)0;
+
+	for (int sig = 1; sig <= SIG_RT_MAX; sig++)
+		if (signal_is_fault(sig))
+			set &= ~((kernel_sigset)1 << (sig - 1));
+	return set;
 }

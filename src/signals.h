@@ -3,9 +3,22 @@
 #define REAPER_SIGNALS_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+/* Real-time signals as glibc and kill(1) number them. The libc's own
+ * SIGRTMIN says less: musl keeps 32 to 34 for itself, glibc 32 and 33. */
+#define SIG_RT_MIN 34
+#define SIG_RT_MAX 64
+
+/* A signal set as the kernel takes it: bit N-1 for signal N. */
+typedef uint64_t kernel_sigset;
+
+/* Every signal reaper blocks and reads from its signalfd: all of them,
+ * those the libc keeps for itself included, but the faults. */
+kernel_sigset signal_handled_set(void);
 
 /* Parses "TERM", "SIGTERM", "term", "15", "RTMIN+3", "SIGRTMAX-1".
- * Returns the signal number (1..SIGRTMAX), or 0 when s names no signal. */
+ * Returns the signal number (1..64), or 0 when s names no signal. */
 int signal_parse(const char *s);
 
 /* Writes the name of sig ("SIGTERM", "SIGRTMIN+3") into buf and returns buf.

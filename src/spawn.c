@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -79,7 +80,8 @@ exec_child(const struct spawn_request *req, int report)
 		fail_child(report, err, step, 125);
 	if (req->chld_ignored)
 		(void)signal(SIGCHLD, SIG_IGN);
-	(void)sigprocmask(SIG_SETMASK, req->mask, NULL);
+	(void)syscall(SYS_rt_sigprocmask, SIG_SETMASK, req->mask, NULL,
+		      sizeof *req->mask);
 	execvp(req->argv[0], req->argv);
 	err = errno;
 	fail_child(report, err, NULL, spawn_exec_failure_code(err));

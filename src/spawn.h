@@ -7,12 +7,13 @@
 #include <sys/types.h>
 
 #include "creds.h"
+#include "signals.h"
 
 struct spawn_request {
 	char **argv;
 	bool setsid;         /* a new session rather than a new group */
 	bool foreground;     /* make it the terminal's foreground group */
-	const sigset_t *mask; /* the signal mask reaper inherited */
+	const kernel_sigset *mask; /* the signal mask reaper inherited */
 	bool chld_ignored;   /* reaper inherited SIGCHLD ignored */
 	const struct creds *creds; /* who the workload runs as */
 };

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "parse.h"
 
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
@@ -53,23 +55,39 @@ static bool read_file(const char *path, char *buf, size_t len)
 }
 
 /* Field 4 (ppid) and field 22 (start time) of /proc/PID/stat; the name in
- * field 2 may hold spaces and parentheses, so parsing starts after its
- * last ')'. */
+ * field 2 may hold spaces and parentheses, so counting starts after its
+ * last ')', at field 3. */
 static bool stat_of(pid_t pid, pid_t *ppid, unsigned long long *start)
 {
 	char path[48], buf[1024];
 	const char *s;
-	int ppid_i;
+	unsigned long v;
 
 	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
 	if (!read_file(path, buf, sizeof buf) || (s = strrchr(buf, ')')) == NULL)
 		return false;
-	if (sscanf(s + 2, "%*c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u "
-			  "%*d %*d %*d %*d %*d %*d %llu",
-		   &ppid_i, start) != 2)
-		return false;
-	*ppid = ppid_i;
+	for (int field = 3; field <= 22; field++) {
+		s += strspn(s, " )");
+		if (field == 4 || field == 22) {
+			if (!parse_next_ulong(&s, &v))
+				return false;
+			if (field == 4)
+				*ppid = (pid_t)v;
+		} else {
+			s += strcspn(s, " ");
+		}
+	}
+	*start = v;
 	return true;
+}
+
+/* A pid named by a /proc entry or a list, or 0. */
+static pid_t pid_at(const char **s)
+{
+	unsigned long v;
+
+	return parse_next_ulong(s, &v) && v <= (unsigned long)INT32_MAX
+		       ? (pid_t)v : 0;
 }
 
 /* Appends the children of pid, from every one of its threads. A process
@@ -90,11 +108,12 @@ static void children_of(pid_t pid, struct pids *out)
 			 (int)pid, e->d_name);
 		if (!read_file(path, buf, sizeof buf))
 			continue;
-		for (char *s = buf, *end;; s = end) {
-			long v = strtol(s, &end, 10);
-			if (end == s)
+		for (const char *s = buf + strspn(buf, " "); *s != '\0';
+		     s += strspn(s, " \n")) {
+			pid_t child = pid_at(&s);
+			if (child == 0)
 				break;
-			push(out, (pid_t)v);
+			push(out, child);
 		}
 	}
 	closedir(d);
@@ -147,7 +166,8 @@ static bool scan_descendants(pid_t root, struct pids *out)
 	if (d == NULL)
 		return false;
 	while ((e = readdir(d)) != NULL) {
-		pid_t pid = atoi(e->d_name), ppid;
+		const char *name = e->d_name;
+		pid_t pid = pid_at(&name), ppid;
 		unsigned long long start;
 		if (pid <= 0 || !stat_of(pid, &ppid, &start))
 			continue;
@@ -212,7 +232,7 @@ static bool proc_is_ours(void)
 	if (n <= 0)
 		return false;
 	link[n] = '\0';
-	return atol(link) == (long)getpid();
+	return pid_at(&(const char *){link}) == getpid();
 }
 
 /* Returns false when /proc cannot tell. */

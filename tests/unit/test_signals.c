@@ -79,6 +79,18 @@ START_TEST(faults)
 }
 END_TEST
 
+START_TEST(handled_set_is_all_but_the_faults)
+{
+	kernel_sigset set = signal_handled_set();
+
+	for (int sig = 1; sig <= 64; sig++)
+		ck_assert_msg(((set >> (sig - 1)) & 1) == !signal_is_fault(sig),
+			      "signal %d", sig);
+	/* Those libcs keep for themselves are reaper's to forward too. */
+	ck_assert(set & (1ull << 31) && set & (1ull << 32) && set & (1ull << 33));
+}
+END_TEST
+
 int main(void)
 {
 	const TTest *const tests[] = {
@@ -87,6 +99,7 @@ int main(void)
 		rejections,
 		names_round_trip,
 		faults,
+		handled_set_is_all_but_the_faults,
 		NULL,
 	};
 
