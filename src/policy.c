@@ -222,6 +222,11 @@ void policy_on_drained(struct policy *p, bool children_left, uint64_t now,
 	rearm(p, out);
 }
 
+bool policy_awaits_drain(const struct policy *p)
+{
+	return p->phase == PHASE_ENDED;
+}
+
 void policy_on_timer(struct policy *p, uint64_t now, struct actions *out)
 {
 	out->n = 0;

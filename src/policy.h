@@ -94,6 +94,10 @@ void policy_on_stopped(struct policy *p, pid_t pid, struct actions *out);
 void policy_on_drained(struct policy *p, bool children_left, uint64_t now,
 		       struct actions *out);
 
+/* Whether the policy needs to hear, after any event, if children are
+ * left: the workload has ended and its descendants are being waited for. */
+bool policy_awaits_drain(const struct policy *p);
+
 /* The timer fired. */
 void policy_on_timer(struct policy *p, uint64_t now, struct actions *out);
 

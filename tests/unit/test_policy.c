@@ -106,6 +106,18 @@ START_TEST(rewrites_and_drops)
 }
 END_TEST
 
+START_TEST(drain_is_awaited_only_once_the_workload_ended)
+{
+	ck_assert(!policy_awaits_drain(&pol));
+	policy_on_reaped(&pol, W, EXITED(0), &acts);
+	ck_assert(policy_awaits_drain(&pol));
+	policy_on_drained(&pol, true, 2000, &acts);
+	ck_assert(policy_awaits_drain(&pol));
+	policy_on_drained(&pol, false, 2001, &acts);
+	ck_assert(!policy_awaits_drain(&pol));
+}
+END_TEST
+
 START_TEST(exits_at_once_when_nothing_is_left)
 {
 	workload_exits(EXITED(42), false, 2000);
@@ -464,6 +476,7 @@ int main(void)
 		forwards_to_the_workload,
 		forwards_to_the_group_with_g,
 		rewrites_and_drops,
+		drain_is_awaited_only_once_the_workload_ended,
 		exits_at_once_when_nothing_is_left,
 		leftovers_get_term_then_kill_after_grace,
 		leftovers_that_obey_end_early,

@@ -1,0 +1,221 @@
+/* The workloads and the floor that bench/bench.c measures with, in one
+ * static binary so that every init runs the same code:
+ *
+ *   helpers launcher CMD...  the floor: fork, exec, forward signals, and
+ *                            waitpid(-1) until CMD is reaped
+ *   helpers orphans N        as PID 1's child: leave N orphans, one at a
+ *                            time, as fast as fork allows; print the wall
+ *                            time, PID 1's CPU time and the most of them
+ *                            PID 1 had outstanding at once
+ *   helpers burst N          as PID 1's child: hand N live orphans to PID 1,
+ *                            end them all at once; print the time until the
+ *                            last is reaped and PID 1's CPU time meanwhile
+ *   helpers sigecho          write a byte to stdout on each SIGUSR1
+ *   helpers sleeper          wait for a signal, forever
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* PID 1's time on a CPU, in ns: the first field of its schedstat. */
+static long long init_cpu_ns(void)
+{
+	char buf[128] = "";
+	int fd = open("/proc/1/schedstat", O_RDONLY);
+
+	if (fd < 0 || read(fd, buf, sizeof buf - 1) < 0)
+		exit(2);
+	close(fd);
+	return atoll(buf);
+}
+
+/* How many children PID 1 has not reaped yet, this helper among them. */
+static long init_children(void)
+{
+	static char buf[1 << 20];
+	int fd = open("/proc/1/task/1/children", O_RDONLY);
+	ssize_t n, total = 0;
+	long count = 0;
+
+	if (fd < 0)
+		exit(2);
+	while ((n = read(fd, buf, sizeof buf)) > 0)
+		for (ssize_t i = 0; i < n; i++)
+			count += buf[i] == ' ';
+	(void)total;
+	close(fd);
+	return count;
+}
+
+static pid_t child;
+
+static void forward(int sig)
+{
+	kill(child, sig);
+}
+
+static int launcher(char **argv)
+{
+	const int sigs[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2};
+	struct sigaction sa = {.sa_handler = forward};
+	int status;
+	pid_t pid;
+
+	child = fork();
+	if (child == 0) {
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		sigaction(sigs[i], &sa, NULL);
+	for (;;) {
+		pid = waitpid(-1, &status, 0);
+		if (pid == child)
+			return WIFEXITED(status) ? WEXITSTATUS(status)
+						 : 128 + WTERMSIG(status);
+		if (pid < 0 && errno != EINTR)
+			return 2;
+	}
+}
+
+static atomic_long peak;
+static atomic_bool sampling = true;
+
+static void *sample(void *arg)
+{
+	struct timespec ms = {0, 1000000};
+
+	(void)arg;
+	while (sampling) {
+		long n = init_children() - 1;
+		if (n > peak)
+			peak = n;
+		nanosleep(&ms, NULL);
+	}
+	return NULL;
+}
+
+/* A grandchild that exits at once, its parent gone before it: an orphan
+ * for PID 1. fork may fail while PID 1 is behind with its reaping. */
+static void one_orphan(void)
+{
+	struct timespec wait = {0, 100000};
+	pid_t pid;
+
+	while ((pid = fork()) < 0)
+		nanosleep(&wait, NULL);
+	if (pid == 0) {
+		while (fork() < 0)
+			nanosleep(&wait, NULL);
+		_exit(0);
+	}
+	waitpid(pid, NULL, 0);
+}
+
+static void wait_reaped(long outstanding)
+{
+	struct timespec ms = {0, 1000000};
+
+	while (init_children() - 1 > outstanding)
+		nanosleep(&ms, NULL);
+}
+
+static int orphans(long n)
+{
+	long long t0 = now_ns(), c0 = init_cpu_ns();
+	pthread_t sampler;
+
+	pthread_create(&sampler, NULL, sample, NULL);
+	for (long i = 0; i < n; i++)
+		one_orphan();
+	wait_reaped(0);
+	long long t1 = now_ns(), c1 = init_cpu_ns();
+	sampling = false;
+	pthread_join(sampler, NULL);
+	printf("%lld %lld %ld\n", t1 - t0, c1 - c0, (long)peak);
+	return 0;
+}
+
+static int burst(long n)
+{
+	int p[2];
+	long long t0, c0, t1, c1;
+
+	if (pipe(p) < 0)
+		return 2;
+	for (long i = 0; i < n; i++) {
+		pid_t pid = fork();
+		if (pid == 0) {
+			if (fork() == 0) {
+				char b;
+				close(p[1]);
+				(void)!read(p[0], &b, 1); /* until the helper lets go */
+				_exit(0);
+			}
+			_exit(0);
+		}
+		waitpid(pid, NULL, 0);
+	}
+	close(p[0]);
+	wait_reaped(n);
+	c0 = init_cpu_ns();
+	t0 = now_ns();
+	close(p[1]);
+	wait_reaped(0);
+	t1 = now_ns();
+	c1 = init_cpu_ns();
+	printf("%lld %lld\n", t1 - t0, c1 - c0);
+	return 0;
+}
+
+static void echo(int sig)
+{
+	(void)sig;
+	(void)!write(STDOUT_FILENO, "!", 1);
+}
+
+static int sigecho(void)
+{
+	struct sigaction sa = {.sa_handler = echo};
+
+	sigaction(SIGUSR1, &sa, NULL);
+	printf("ready %ld\n", (long)getpid());
+	fflush(stdout);
+	for (;;)
+		pause();
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 3 && strcmp(argv[1], "launcher") == 0)
+		return launcher(argv + 2);
+	if (argc == 3 && strcmp(argv[1], "orphans") == 0)
+		return orphans(atol(argv[2]));
+	if (argc == 3 && strcmp(argv[1], "burst") == 0)
+		return burst(atol(argv[2]));
+	if (argc == 2 && strcmp(argv[1], "sigecho") == 0)
+		return sigecho();
+	if (argc == 2 && strcmp(argv[1], "sleeper") == 0)
+		for (;;)
+			pause();
+	fprintf(stderr, "usage: helpers launcher CMD... | orphans N | burst N | "
+			"sigecho | sleeper\n");
+	return 2;
+}
