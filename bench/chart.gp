@@ -1,12 +1,13 @@
 # gnuplot -e "dat='X.dat'; png='X.png'" bench/chart.gp
 set terminal pngcairo size 960,480 font ",10"
 set output png
-set title "each init against the best of tini-static, tini, dumb-init and catatonit (below 1: better than all four)"
+set title "each init against the best of tini-static, tini, dumb-init and catatonit (below 1: better than all four; size: of the static ones)"
 set style data histogram
 set style histogram clustered gap 1
 set style fill solid 0.85 border -1
 set logscale y 2
 set yrange [0.05:8]
+set xrange [-0.6:6.6]
 set ylabel "× best of today's inits (log scale)"
 set grid ytics
 set key top left

@@ -200,6 +200,7 @@ static int sigecho(void)
 	fflush(stdout);
 	for (;;)
 		pause();
+	return 0;
 }
 
 int main(int argc, char **argv)
