@@ -418,7 +418,7 @@ int main(int argc, char **argv)
 	snprintf(path, sizeof path, "%s.dat", argv[3]);
 	if ((dat = fopen(path, "w")) == NULL)
 		die(path);
-	fprintf(dat, "row reaper tini-static tini dumb-init catatonit\n");
+	fprintf(dat, "# row reaper tini-static tini dumb-init catatonit\n");
 
 	printf("| row (method) |");
 	for (int i = 0; i < NINITS; i++)

@@ -7,7 +7,6 @@ set style histogram clustered gap 1
 set style fill solid 0.85 border -1
 set logscale y 2
 set yrange [0.05:8]
-set xrange [-0.6:6.6]
 set ylabel "× best of today's inits (log scale)"
 set grid ytics
 set key top left
