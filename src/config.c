@@ -116,6 +116,7 @@ static bool fail(char *err, size_t len, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err, len, fmt, ap);
 	va_end(ap);
+	parse_one_line(err);
 	return false;
 }
 

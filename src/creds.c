@@ -153,6 +153,7 @@ static bool fail(char *err, size_t len, const char *spec, const char *fmt, ...)
 	vsnprintf(why, sizeof why, fmt, ap);
 	va_end(ap);
 	snprintf(err, len, "--user: '%s': %s", spec, why);
+	parse_one_line(err);
 	return false;
 }
 

@@ -74,3 +74,10 @@ bool parse_duration(const char *s, uint64_t *ms)
 	*ms = total;
 	return true;
 }
+
+void parse_one_line(char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+}

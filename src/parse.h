@@ -13,6 +13,10 @@ bool parse_ulong(const char *s, unsigned long *out);
  * starts with no digit or the number does not fit. */
 bool parse_next_ulong(const char **s, unsigned long *out);
 
+/* Makes s one printable line: each control character becomes '?', so that
+ * a value quoted in an error message cannot break it. */
+void parse_one_line(char *s);
+
 /* "500ms", "5s", "2m", "1h", "1m30s", or a bare number of seconds, in
  * milliseconds. */
 bool parse_duration(const char *s, uint64_t *ms);

@@ -133,6 +133,9 @@ START_TEST(usage_errors)
 	rejects("'-Z': unknown option", "-Z", "x");
 	rejects("'-Z': unknown option", "-gZ", "x");
 	rejects("'--setsid': unknown option", "--setsid=1", "x");
+	/* Found by fuzz_config: a value's newline broke the one-line error. */
+	rejects("'--?': unknown option", "--\n", "x");
+	rejects("-p: 'TE?M': unknown signal", "-p", "TE\tM", "x");
 }
 END_TEST
 

@@ -1,0 +1,25 @@
+/* Durations: a bare number is seconds; a sum of parts never wraps. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char s[64];
+	unsigned long n;
+	uint64_t ms;
+
+	if (size >= sizeof s)
+		return 0;
+	memcpy(s, data, size);
+	s[size] = '\0';
+	if (!parse_duration(s, &ms))
+		return 0;
+	if (parse_ulong(s, &n) && ms != (uint64_t)n * 1000)
+		abort();
+	if (strcmp(s, "1m30s") == 0 && ms != 90000)
+		abort();
+	return 0;
+}
