@@ -7,13 +7,17 @@
  *                         terminal's foreground group.
  *   probe fds             print the open descriptors, e.g. "0 1 2"
  *   probe orphans N       leave N orphans that exit at once; return when
- *                         every one has been reaped by someone else
+ *                         the parent (their reaper) has reaped every one
  *   probe bind            bind a TCP socket on 127.0.0.1 to a port below
  *                         1024: print "bound PORT", or "denied"
  *   probe euid            print the effective uid
+ *   probe bomb            fork without end, every process, until the
+ *                         process limit says no; the first one returns
+ *                         after its first refusal, the rest go on
  */
 #include <arpa/inet.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <errno.h>
@@ -103,22 +107,38 @@ static pid_t orphan(void)
 	return pid;
 }
 
+/* How many children pid has not reaped: zombies count until reaped. */
+static long children(pid_t pid)
+{
+	static char buf[1 << 20];
+	char path[64];
+	long count = 0;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)pid, (int)pid);
+	if ((fd = open(path, O_RDONLY)) < 0)
+		exit(2);
+	while ((n = read(fd, buf, sizeof buf)) > 0)
+		for (ssize_t i = 0; i < n; i++)
+			count += buf[i] == ' ';
+	close(fd);
+	return count;
+}
+
 static int orphans(long n)
 {
-	pid_t *pids = calloc((size_t)n, sizeof *pids);
 	struct timespec tick = {0, 1000000};
+	pid_t reaper = getppid();
 
-	if (pids == NULL)
-		return 2;
-	for (long i = 0; i < n; i++) {
-		pids[i] = orphan();
-	}
-	/* A zombie still answers kill(pid, 0); only its reaping ends it. */
 	for (long i = 0; i < n; i++)
-		while (kill(pids[i], 0) == 0 || errno != ESRCH)
-			nanosleep(&tick, NULL);
+		orphan();
+	/* The orphans go to the parent, the nearest (sub)reaper: once it
+	 * has no child but this one, it has reaped them all. Counting its
+	 * children, not their pids, survives pid reuse. */
+	while (children(reaper) > 1)
+		nanosleep(&tick, NULL);
 	printf("reaped %ld\n", n);
-	free(pids);
 	return 0;
 }
 
@@ -146,6 +166,21 @@ static int bind_low(void)
 	return 2;
 }
 
+/* Every process forks in a loop; each child does the same. The first
+ * process stops at the first refusal, which proves the limit holds. */
+static int bomb(void)
+{
+	pid_t top = getpid();
+
+	for (;;) {
+		pid_t pid = fork();
+		if (pid < 0 && getpid() == top) {
+			printf("capped\n");
+			return 0;
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 2 && strcmp(argv[1], "signals") == 0)
@@ -156,6 +191,8 @@ int main(int argc, char **argv)
 		return orphans(atol(argv[2]));
 	if (argc == 2 && strcmp(argv[1], "bind") == 0)
 		return bind_low();
+	if (argc == 2 && strcmp(argv[1], "bomb") == 0)
+		return bomb();
 	if (argc == 2 && strcmp(argv[1], "euid") == 0)
 		return printf("%ld\n", (long)geteuid()) < 0;
 	fprintf(stderr, "usage: probe signals [STOP] | fds | orphans N | bind | euid\n");

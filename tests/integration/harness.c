@@ -171,18 +171,22 @@ size_t read_all(int fd, char *buf, size_t len, int ms)
 
 int run(char *const argv[], char *out, size_t outlen, char *err, size_t errlen)
 {
+	return run_within(BOUND_MS, argv, out, outlen, err, errlen);
+}
+
+int run_within(int ms, char *const argv[], char *out, size_t outlen, char *err,
+	       size_t errlen)
+{
 	char scratch[4096];
 	struct proc p;
 
 	proc_start(&p, argv, &default_opts);
 	close(p.in);
-	read_all(p.out, out ? out : scratch, out ? outlen : sizeof scratch,
-		 BOUND_MS);
-	read_all(p.err, err ? err : scratch, err ? errlen : sizeof scratch,
-		 BOUND_MS);
+	read_all(p.out, out ? out : scratch, out ? outlen : sizeof scratch, ms);
+	read_all(p.err, err ? err : scratch, err ? errlen : sizeof scratch, ms);
 	close(p.out);
 	close(p.err);
-	return exit_code(proc_wait(&p, BOUND_MS));
+	return exit_code(proc_wait(&p, ms));
 }
 
 static bool read_proc(pid_t pid, const char *file, char *buf, size_t len)

@@ -51,6 +51,10 @@ size_t read_all(int fd, char *buf, size_t len, int ms);
  * stdout and stderr in out and err when they are not NULL. */
 int run(char *const argv[], char *out, size_t outlen, char *err, size_t errlen);
 
+/* The same, bounded by ms rather than BOUND_MS. */
+int run_within(int ms, char *const argv[], char *out, size_t outlen, char *err,
+	       size_t errlen);
+
 /* Whether pid is blocked in the kernel, off the CPU. */
 bool proc_sleeping(pid_t pid);
 
