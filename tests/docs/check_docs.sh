@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # reaper --help, the man page and the README name the same options and
-# environment variables, and the man page the same version.
-#   check_docs.sh REAPER MANPAGE README
+# environment variables, and the man page the same version; every test
+# docs/guarantees.md names exists.
+#   check_docs.sh REAPER MANPAGE README GUARANTEES TESTS_DIR
 set -u
-reaper=$1 man=$2 readme=$3
+reaper=$1 man=$2 readme=$3 guarantees=$4 tests=$5
 passed=0 failed=0
 
 check() { # name, then a command that succeeds when it holds
@@ -42,6 +43,19 @@ check "--help and the man page name the same variables" \
 version=$("$reaper" --version | cut -d' ' -f2)
 check "the man page is for version $version" \
 	grep -q "^\.TH REAPER 1 .* \"reaper $version\"" "$man"
+
+# The names in the guarantees' tables: first column of each row.
+named_tests() {
+	grep '^| `' "$guarantees" | cut -d'|' -f2 | grep -oE '`[a-z0-9_]+`' | tr -d '`' | sort -u
+}
+missing_tests() {
+	local missing=0
+	for t in $(named_tests); do
+		grep -rqF "START_TEST($t)" "$tests" || { echo "no test $t"; missing=1; }
+	done
+	return $missing
+}
+check "every test docs/guarantees.md names exists" missing_tests
 
 echo "docs: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

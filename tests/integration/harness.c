@@ -326,6 +326,9 @@ int harness_main_with(const char *name, int timeout, const TTest *const tests[],
 {
 	Suite *suite = suite_create(name);
 	TCase *tc = tcase_create(name);
+	/* REAPER_TEST=name runs that one test alone (docs/guarantees.md). */
+	const char *only = getenv("REAPER_TEST");
+	int added = 0;
 	SRunner *sr;
 	int failed;
 
@@ -335,8 +338,16 @@ int harness_main_with(const char *name, int timeout, const TTest *const tests[],
 	}
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, timeout);
-	for (; *tests != NULL; tests++)
-		tcase_add_test(tc, *tests);
+	for (; *tests != NULL; tests++) {
+		if (only == NULL || strcmp((*tests)->name, only) == 0) {
+			tcase_add_test(tc, *tests);
+			added++;
+		}
+	}
+	if (added == 0) {
+		fprintf(stderr, "no test named '%s' here\n", only);
+		return EXIT_FAILURE;
+	}
 	suite_add_tcase(suite, tc);
 	sr = srunner_create(suite);
 	srunner_run_all(sr, CK_NORMAL);
