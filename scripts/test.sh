@@ -19,5 +19,6 @@ else
 	[ "$size" -le 102400 ] ||
 		{ echo "FAIL: $dir/reaper is $size bytes, over 100 KiB"; exit 1; }
 	echo "$dir/reaper: static, $size bytes"
+	scripts/check-hardening.sh "$dir"
 fi
 ctest --test-dir "$dir" --output-on-failure -j 2
