@@ -253,12 +253,13 @@ unsigned long tree_signal(int sig, int pgid)
 	unsigned long reached = 0;
 
 	if (getpid() == 1) {
-		/* Everything in the namespace but reaper itself; the walk
-		 * only counts them for the log. */
-		if (kill(-1, sig) < 0 && errno != ESRCH)
-			log_warn("kill -1: %m");
+		/* Everything in the namespace but reaper itself. The walk,
+		 * first, only counts them for the log: after the signal they
+		 * would be exiting and moving to reaper as it counted. */
 		if (find_descendants(&tree))
 			reached = tree.n;
+		if (kill(-1, sig) < 0 && errno != ESRCH)
+			log_warn("kill -1: %m");
 	} else if (find_descendants(&tree)) {
 		for (size_t i = 0; i < tree.n; i++)
 			reached += signal_checked(tree.v[i], sig);
