@@ -1,4 +1,5 @@
 #include "harness.h"
+#include "runner.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -324,35 +325,13 @@ int harness_main(const char *name, int timeout, const TTest *const tests[])
 int harness_main_with(const char *name, int timeout, const TTest *const tests[],
 		      void (*setup)(void), void (*teardown)(void))
 {
-	Suite *suite = suite_create(name);
-	TCase *tc = tcase_create(name);
-	/* REAPER_TEST=name runs that one test alone (docs/guarantees.md). */
-	const char *only = getenv("REAPER_TEST");
-	int added = 0;
-	SRunner *sr;
-	int failed;
+	int rc;
 
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) {
 		perror("PR_SET_CHILD_SUBREAPER");
 		return EXIT_FAILURE;
 	}
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, timeout);
-	for (; *tests != NULL; tests++) {
-		if (only == NULL || strcmp((*tests)->name, only) == 0) {
-			tcase_add_test(tc, *tests);
-			added++;
-		}
-	}
-	if (added == 0) {
-		fprintf(stderr, "no test named '%s' here\n", only);
-		return EXIT_FAILURE;
-	}
-	suite_add_tcase(suite, tc);
-	sr = srunner_create(suite);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	rc = run_tests(name, timeout, setup, teardown, tests);
 	harness_teardown();
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return rc;
 }

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int run_tests(const char *name, void (*setup)(void),
+int run_tests(const char *name, int timeout, void (*setup)(void),
 	      void (*teardown)(void), const TTest *const tests[])
 {
 	Suite *s = suite_create(name);
@@ -16,6 +16,8 @@ int run_tests(const char *name, void (*setup)(void),
 	int failed;
 
 	tcase_add_checked_fixture(t, setup, teardown);
+	if (timeout > 0)
+		tcase_set_timeout(t, timeout);
 	for (; *tests != NULL; tests++) {
 		if (only == NULL || strcmp((*tests)->name, only) == 0) {
 			tcase_add_test(t, *tests);

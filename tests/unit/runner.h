@@ -5,9 +5,10 @@
 
 #include <check.h>
 
-/* tests is NULL-terminated; setup and teardown, when not NULL, run
- * around each. */
-int run_tests(const char *name, void (*setup)(void),
+/* tests is NULL-terminated; setup and teardown, when not NULL, run around
+ * each; timeout bounds each in seconds (0: Check's default). With
+ * REAPER_TEST=name in the environment, only that test runs. */
+int run_tests(const char *name, int timeout, void (*setup)(void),
 	      void (*teardown)(void), const TTest *const tests[]);
 
 #endif

@@ -371,5 +371,5 @@ int main(void)
 		NULL,
 	};
 
-	return run_tests("config", NULL, NULL, tests);
+	return run_tests("config", 0, NULL, NULL, tests);
 }

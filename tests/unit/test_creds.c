@@ -228,5 +228,5 @@ int main(void)
 		NULL,
 	};
 
-	return run_tests("creds", setup, teardown, tests);
+	return run_tests("creds", 0, setup, teardown, tests);
 }

@@ -507,5 +507,5 @@ int main(void)
 		NULL,
 	};
 
-	return run_tests("policy", setup, NULL, tests);
+	return run_tests("policy", 0, setup, NULL, tests);
 }

@@ -103,5 +103,5 @@ int main(void)
 		NULL,
 	};
 
-	return run_tests("signals", NULL, NULL, tests);
+	return run_tests("signals", 0, NULL, NULL, tests);
 }

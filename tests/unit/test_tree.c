@@ -49,5 +49,5 @@ int main(void)
 		NULL,
 	};
 
-	return run_tests("tree", NULL, NULL, tests);
+	return run_tests("tree", 0, NULL, NULL, tests);
 }
