@@ -114,7 +114,7 @@ static bool fail(char *err, size_t len, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
+	(void)vsnprintf(err, len, fmt, ap); /* truncated at worst */
 	va_end(ap);
 	parse_one_line(err);
 	return false;

@@ -86,7 +86,7 @@ static bool find_user(const char *path, const char *name, uid_t uid,
 			snprintf(home, len, "%s", pw->pw_dir);
 		}
 	}
-	fclose(f);
+	(void)fclose(f); /* read only: nothing to lose */
 	return found;
 }
 
@@ -98,10 +98,13 @@ static bool find_group(const char *path, const char *name, gid_t *gid)
 
 	if (f == NULL)
 		return false;
-	while (!found && (gr = fgetgrent(f)) != NULL)
-		if ((found = strcmp(gr->gr_name, name) == 0))
+	while (!found && (gr = fgetgrent(f)) != NULL) {
+		if (strcmp(gr->gr_name, name) == 0) {
 			*gid = gr->gr_gid;
-	fclose(f);
+			found = true;
+		}
+	}
+	(void)fclose(f); /* read only: nothing to lose */
 	return found;
 }
 
@@ -126,7 +129,7 @@ static void member_groups(struct creds *c, const char *path, const char *user)
 		for (char **m = gr->gr_mem; m && *m; m++)
 			if (strcmp(*m, user) == 0)
 				add_group(c, gr->gr_gid);
-	fclose(f);
+	(void)fclose(f); /* read only: nothing to lose */
 }
 
 /* HOME follows the user when the caller had none, or root's. */
@@ -150,7 +153,7 @@ static bool fail(char *err, size_t len, const char *spec, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(why, sizeof why, fmt, ap);
+	(void)vsnprintf(why, sizeof why, fmt, ap); /* truncated at worst */
 	va_end(ap);
 	snprintf(err, len, "--user: '%s': %s", spec, why);
 	parse_one_line(err);
@@ -228,9 +231,9 @@ static const char *docker_name(uint64_t mask, char *buf, size_t len)
 bool creds_check(const struct creds *c, char *err, size_t len)
 {
 	uint64_t missing = creds_missing_caps(c->cap_add);
-	char name[64];
 
 	if (missing != 0) {
+		char name[64];
 		snprintf(err, len, "--cap-add: '%s': reaper itself does not hold it",
 			 docker_name(missing, name, sizeof name));
 		return false;

@@ -202,10 +202,12 @@ static void forward(const struct action *a)
 /* Returns true when reaper must exit, with the code in *code. */
 static bool execute(struct loop *l, const struct actions *acts, int *code);
 
-static bool restart(struct loop *l, int *code)
+/* execute runs restart for ACT_SPAWN, and restart runs execute for what
+ * policy_started returns, which is never ACT_SPAWN: two levels at most. */
+static bool restart(struct loop *l, int *code) // NOLINT(misc-no-recursion)
 {
 	struct actions acts;
-	pid_t pid;
+	pid_t pid = 0;
 	int failed = loop_start(l, &pid);
 
 	if (failed >= 0) {
@@ -216,7 +218,7 @@ static bool restart(struct loop *l, int *code)
 	return execute(l, &acts, code);
 }
 
-static bool execute(struct loop *l, const struct actions *acts, int *code)
+static bool execute(struct loop *l, const struct actions *acts, int *code) // NOLINT(misc-no-recursion)
 {
 	char how[48];
 	bool done = false;

@@ -242,9 +242,9 @@ void policy_on_timer(struct policy *p, uint64_t now, struct actions *out)
 		else if (p->stage == STAGE_NONE)
 			end_tree(p, p->cfg->timeout_signal, now, out);
 	}
-	if (p->stage == STAGE_TERM_SENT && now >= p->grace_at)
-		kill_tree(p, now, out);
-	else if (p->stage == STAGE_KILL_SENT && now >= p->rekill_at)
+	/* The grace is over, or a SIGKILL sweep is due again. */
+	if ((p->stage == STAGE_TERM_SENT && now >= p->grace_at) ||
+	    (p->stage == STAGE_KILL_SENT && now >= p->rekill_at))
 		kill_tree(p, now, out);
 	if (p->phase == PHASE_BACKOFF && now >= p->restart_at) {
 		p->phase = PHASE_RUNNING;
@@ -264,12 +264,12 @@ int policy_exit_code(const struct config *cfg, int wstatus)
 
 const char *policy_describe(int wstatus, char *buf, size_t len)
 {
-	char name[24];
-
-	if (WIFSIGNALED(wstatus))
+	if (WIFSIGNALED(wstatus)) {
+		char name[24];
 		snprintf(buf, len, "killed by %s",
 			 signal_name(WTERMSIG(wstatus), name, sizeof name));
-	else
+	} else {
 		snprintf(buf, len, "exit %d", WEXITSTATUS(wstatus));
+	}
 	return buf;
 }

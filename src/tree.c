@@ -61,7 +61,7 @@ static bool stat_of(pid_t pid, pid_t *ppid, unsigned long long *start)
 {
 	char path[48], buf[1024];
 	const char *s;
-	unsigned long v;
+	unsigned long v = 0;
 
 	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
 	if (!read_file(path, buf, sizeof buf) || (s = strrchr(buf, ')')) == NULL)
@@ -132,6 +132,8 @@ size_t tree_closure(pid_t root, struct tree_proc *procs, size_t n)
 	size_t found = 0;
 	bool grew = true;
 
+	if (n == 0)
+		return 0; /* qsort and bsearch want a real array */
 	qsort(procs, n, sizeof *procs, by_pid);
 	for (size_t i = 0; i < n; i++)
 		procs[i].in = false;
