@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 
 build=(gcc make cmake pkg-config libcap-dev musl-tools dpkg-dev file)
 tests=(check util-linux procps busybox-static podman runc clang libclang-rt-dev
-	clang-tidy cppcheck)
+	clang-tidy cppcheck valgrind)
 packages=("${build[@]}")
 [ "${1:-}" = --build ] || packages+=("${tests[@]}")
 

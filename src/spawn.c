@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <termios.h>
@@ -57,8 +58,12 @@ struct report {
 static __attribute__((noreturn)) void
 fail_child(int pipe, int err, const char *step, int code)
 {
-	struct report r = {err, step};
+	struct report r;
 
+	/* Whole, padding included: the bytes go through a pipe. */
+	memset(&r, 0, sizeof r);
+	r.err = err;
+	r.step = step;
 	/* A short write still ends in _exit: the parent reads a partial
 	 * report as an unknown failure. */
 	(void)!write(pipe, &r, sizeof r);

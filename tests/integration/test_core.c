@@ -182,11 +182,13 @@ START_TEST(every_signal_is_forwarded)
 			    SIGWINCH, SIGCONT, SIGALRM, SIGPIPE, SIGTSTP,
 			    SIGTTIN, SIGTTOU, SIGURG, SIGABRT, SIGPWR,
 			    SIGRTMIN, SIGRTMIN + 3, SIGRTMAX};
+	/* valgrind keeps the last real-time signal for itself. */
+	size_t n = sizeof sigs / sizeof sigs[0] - REAPER_UNDER_VALGRIND;
 	struct proc p;
 
 	start_probe(&p, ARGV(REAPER, "--", PROBE, "signals"), &default_opts,
 		    NULL);
-	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+	for (size_t i = 0; i < n; i++)
 		forward(&p, sigs[i]);
 	forward(&p, SIGTERM);
 	ck_assert_int_eq(exit_code(proc_wait(&p, BOUND_MS)), 0);
@@ -353,7 +355,10 @@ START_TEST(inherited_sigchld_ignore_still_reaps)
 	o.ignore = SIGCHLD;
 	proc_start(&p, ARGV(REAPER, "/bin/sh", "-c", "exit 7"), &o);
 	ck_assert_int_eq(exit_code(proc_wait(&p, BOUND_MS)), 7);
-	/* The workload still inherits the ignored SIGCHLD. */
+	/* The workload still inherits the ignored SIGCHLD (which valgrind,
+	 * running reaper, does not hand on). */
+	if (REAPER_UNDER_VALGRIND)
+		return;
 	proc_start(&p, ARGV(REAPER, "cat", "/proc/self/status"), &o);
 	read_all(p.out, status, sizeof status, BOUND_MS);
 	ck_assert_int_eq(exit_code(proc_wait(&p, BOUND_MS)), 0);
@@ -366,6 +371,9 @@ START_TEST(workload_gets_only_inherited_descriptors)
 {
 	char out[256];
 
+	/* valgrind hands its own log descriptor on. */
+	if (REAPER_UNDER_VALGRIND)
+		return;
 	ck_assert_int_eq(run(ARGV(REAPER, PROBE, "fds"), out, sizeof out,
 			     NULL, 0), 0);
 	ck_assert_str_eq(out, "0 1 2\n");
