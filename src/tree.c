@@ -22,22 +22,29 @@
 #define SYS_pidfd_send_signal 424
 #endif
 
+/* A process the walk found, and when it started: its pid may be another
+ * process's by the time it is signalled, its start time never. */
+struct found {
+	pid_t pid;
+	unsigned long long start;
+};
+
 struct pids {
-	pid_t *v;
+	struct found *v;
 	size_t n, cap;
 };
 
-static bool push(struct pids *s, pid_t pid)
+static bool push(struct pids *s, pid_t pid, unsigned long long start)
 {
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 64;
-		pid_t *v = realloc(s->v, cap * sizeof *v);
+		struct found *v = realloc(s->v, cap * sizeof *v);
 		if (v == NULL)
 			return false;
 		s->v = v;
 		s->cap = cap;
 	}
-	s->v[s->n++] = pid;
+	s->v[s->n++] = (struct found){pid, start};
 	return true;
 }
 
@@ -90,7 +97,8 @@ static pid_t pid_at(const char **s)
 		       ? (pid_t)v : 0;
 }
 
-/* Appends the children of pid, from every one of its threads. A process
+/* Appends the children of pid, from every one of its threads, each with
+ * its start time, read now and only if its parent is still pid. A process
  * or thread that is gone meanwhile has none. */
 static void children_of(pid_t pid, struct pids *out)
 {
@@ -110,10 +118,12 @@ static void children_of(pid_t pid, struct pids *out)
 			continue;
 		for (const char *s = buf + strspn(buf, " "); *s != '\0';
 		     s += strspn(s, " \n")) {
-			pid_t child = pid_at(&s);
+			pid_t child = pid_at(&s), ppid;
+			unsigned long long start;
 			if (child == 0)
 				break;
-			push(out, child);
+			if (stat_of(child, &ppid, &start) && ppid == pid)
+				push(out, child, start);
 		}
 	}
 	closedir(d);
@@ -180,13 +190,14 @@ static bool scan_descendants(pid_t root, struct pids *out)
 				break;
 			procs = more;
 		}
-		procs[n++] = (struct tree_proc){.pid = pid, .ppid = ppid};
+		procs[n++] = (struct tree_proc){.pid = pid, .ppid = ppid,
+						.start = start};
 	}
 	closedir(d);
 	tree_closure(root, procs, n);
 	for (size_t i = 0; i < n; i++)
 		if (procs[i].in)
-			push(out, procs[i].pid);
+			push(out, procs[i].pid, procs[i].start);
 	free(procs);
 	return true;
 }
@@ -202,24 +213,22 @@ static void descendants(struct pids *out)
 {
 	children_of(getpid(), out);
 	for (size_t i = 0; i < out->n; i++)
-		children_of(out->v[i], out);
+		children_of(out->v[i].pid, out);
 }
 
-/* The pidfd pins the process; the start time read before and after the
- * open proves it is the one the walk found, not a newcomer on its pid. */
-static bool signal_checked(pid_t pid, int sig)
+bool tree_signal_if_same(pid_t pid, unsigned long long start, int sig)
 {
-	unsigned long long before, after;
+	unsigned long long now;
 	pid_t ppid;
-	int fd;
+	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
 	bool ok;
 
-	if (!stat_of(pid, &ppid, &before))
-		return false;
-	fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	/* Kernels before 5.3 have no pidfd: the check and the kill are then
+	 * two steps, and a pid freed and taken between them is hit. */
 	if (fd < 0)
-		return errno == ENOSYS && kill(pid, sig) == 0;
-	ok = stat_of(pid, &ppid, &after) && after == before &&
+		return errno == ENOSYS && stat_of(pid, &ppid, &now) &&
+		       now == start && kill(pid, sig) == 0;
+	ok = stat_of(pid, &ppid, &now) && now == start &&
 	     syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0) == 0;
 	close(fd);
 	return ok;
@@ -264,7 +273,8 @@ unsigned long tree_signal(int sig, int pgid)
 			log_warn("kill -1: %m");
 	} else if (find_descendants(&tree)) {
 		for (size_t i = 0; i < tree.n; i++)
-			reached += signal_checked(tree.v[i], sig);
+			reached += tree_signal_if_same(tree.v[i].pid,
+						       tree.v[i].start, sig);
 	} else {
 		log_info("no usable /proc: signalling the workload's group only");
 		reached = kill(-pgid, sig) == 0;

@@ -14,10 +14,16 @@
  * without /proc, only the workload's group (pgid) is reached. */
 unsigned long tree_signal(int sig, int pgid);
 
+/* Sends sig to pid only if the process there started at start (the 22nd
+ * field of /proc/PID/stat): the pidfd, opened first, pins the process, so
+ * that a pid freed and taken by another since the walk is never hit. */
+bool tree_signal_if_same(pid_t pid, unsigned long long start, int sig);
+
 /* Pure: marks `in` on every process of procs that descends from root, by
  * way of their parent pids, and returns how many. Sorts procs by pid. */
 struct tree_proc {
 	pid_t pid, ppid;
+	unsigned long long start;
 	bool in;
 };
 size_t tree_closure(pid_t root, struct tree_proc *procs, size_t n);

@@ -1,5 +1,11 @@
 #include <check.h>
+#include <signal.h>
 #include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "runner.h"
 #include "tree.h"
@@ -18,9 +24,9 @@ START_TEST(closure_over_parents)
 	/* 10 is reaper. 12 -> 30 -> 5 runs against pid order (a wrapped
 	 * pid counter); 40's parent 99 is not listed; 1 and 2 are others. */
 	struct tree_proc p[] = {
-		{1, 0, true}, {2, 1, false}, {10, 1, false}, {11, 10, false},
-		{12, 10, false}, {30, 12, false}, {5, 30, false},
-		{40, 99, false}, {41, 2, false}, {13, 11, false},
+		{1, 0, 0, true}, {2, 1, 0, false}, {10, 1, 0, false}, {11, 10, 0, false},
+		{12, 10, 0, false}, {30, 12, 0, false}, {5, 30, 0, false},
+		{40, 99, 0, false}, {41, 2, 0, false}, {13, 11, 0, false},
 	};
 	size_t n = sizeof p / sizeof p[0];
 
@@ -34,10 +40,55 @@ END_TEST
 
 START_TEST(no_descendants)
 {
-	struct tree_proc p[] = {{1, 0, false}, {10, 1, false}};
+	struct tree_proc p[] = {{1, 0, 0, false}, {10, 1, 0, false}};
 
 	ck_assert_uint_eq(tree_closure(10, p, 2), 0);
 	ck_assert_uint_eq(tree_closure(10, p, 0), 0);
+}
+END_TEST
+
+/* The 22nd field of /proc/PID/stat. */
+static unsigned long long start_of(pid_t pid)
+{
+	char path[64], buf[1024];
+	const char *s;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	s = strrchr(buf, ')') + 2;
+	for (int field = 3; field < 22; field++)
+		s = strchr(s, ' ') + 1;
+	return strtoull(s, NULL, 10);
+}
+
+START_TEST(a_recycled_pid_is_never_signalled)
+{
+	pid_t child = fork();
+	unsigned long long start;
+	int status;
+
+	ck_assert_int_ge(child, 0);
+	if (child == 0) {
+		pause();
+		_exit(0);
+	}
+	start = start_of(child);
+	/* Another start time at the same pid: what a pid taken by a new
+	 * process since the walk looks like. It is left alone. */
+	ck_assert(!tree_signal_if_same(child, start + 1, SIGKILL));
+	ck_assert_int_eq(waitpid(child, &status, WNOHANG), 0);
+	/* The process the walk saw is signalled. */
+	ck_assert(tree_signal_if_same(child, start, SIGKILL));
+	ck_assert_int_eq(waitpid(child, &status, 0), child);
+	ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	/* Gone and reaped: nothing there to signal. */
+	ck_assert(!tree_signal_if_same(child, start, SIGKILL));
 }
 END_TEST
 
@@ -46,6 +97,7 @@ int main(void)
 	const TTest *const tests[] = {
 		closure_over_parents,
 		no_descendants,
+		a_recycled_pid_is_never_signalled,
 		NULL,
 	};
 
