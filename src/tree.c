@@ -1,5 +1,6 @@
 #include "tree.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -97,14 +98,52 @@ static pid_t pid_at(const char **s)
 		       ? (pid_t)v : 0;
 }
 
-/* Appends the children of pid, from every one of its threads, each with
- * its start time, read now and only if its parent is still pid. A process
- * or thread that is gone meanwhile has none. */
+/* Appends the children that one piece of a children file names, each with
+ * its start time, read now and only if its parent is still pid. */
+static void add_named(const char *s, pid_t pid, struct pids *out)
+{
+	for (s += strspn(s, " \n"); *s != '\0'; s += strspn(s, " \n")) {
+		pid_t child = pid_at(&s), ppid;
+		unsigned long long start;
+		if (child == 0)
+			return;
+		if (stat_of(child, &ppid, &start) && ppid == pid)
+			push(out, child, start);
+	}
+}
+
+/* A children file holds as many pids as there are children, more than any
+ * one read returns (the kernel gives a page at a time): it is read in
+ * pieces, and a number cut at the end of one goes on in the next. */
+static void add_listed(int fd, pid_t pid, struct pids *out)
+{
+	char buf[4096];
+	size_t kept = 0;
+	ssize_t n;
+
+	while ((n = read(fd, buf + kept, sizeof buf - 1 - kept)) > 0) {
+		size_t len = kept + (size_t)n, end;
+		for (end = len; end > 0 && isdigit((unsigned char)buf[end - 1]); end--)
+			;
+		buf[len] = '\0';
+		char cut = buf[end];
+		buf[end] = '\0';
+		add_named(buf, pid, out);
+		buf[end] = cut;
+		kept = len - end;
+		memmove(buf, buf + end, kept + 1);
+	}
+	add_named(buf, pid, out);
+}
+
+/* Appends the children of pid, from every one of its threads. A process or
+ * thread that is gone meanwhile has none. */
 static void children_of(pid_t pid, struct pids *out)
 {
-	char path[64], buf[16384];
+	char path[64];
 	struct dirent *e;
 	DIR *d;
+	int fd;
 
 	snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
 	if ((d = opendir(path)) == NULL)
@@ -114,17 +153,10 @@ static void children_of(pid_t pid, struct pids *out)
 			continue;
 		snprintf(path, sizeof path, "/proc/%d/task/%.16s/children",
 			 (int)pid, e->d_name);
-		if (!read_file(path, buf, sizeof buf))
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 			continue;
-		for (const char *s = buf + strspn(buf, " "); *s != '\0';
-		     s += strspn(s, " \n")) {
-			pid_t child = pid_at(&s), ppid;
-			unsigned long long start;
-			if (child == 0)
-				break;
-			if (stat_of(child, &ppid, &start) && ppid == pid)
-				push(out, child, start);
-		}
+		add_listed(fd, pid, out);
+		close(fd);
 	}
 	closedir(d);
 }

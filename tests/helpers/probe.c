@@ -8,6 +8,10 @@
  *   probe fds             print the open descriptors, e.g. "0 1 2"
  *   probe orphans N       leave N orphans that exit at once; return when
  *                         the parent (their reaper) has reaped every one
+ *   probe trickle N       leave N orphans alive, then end them one at a
+ *                         time, each once the last said it was going;
+ *                         return when the reaper has reaped every one
+ *   probe live N CODE     leave N orphans that wait for a signal; exit CODE
  *   probe bind            bind a TCP socket on 127.0.0.1 to a port below
  *                         1024: print "bound PORT", or "denied"
  *   probe euid            print the effective uid
@@ -126,20 +130,87 @@ static long children(pid_t pid)
 	return count;
 }
 
-static int orphans(long n)
+static void wait_reaped(void)
 {
 	struct timespec tick = {0, 1000000};
-	pid_t reaper = getppid();
 
-	for (long i = 0; i < n; i++)
-		orphan();
 	/* The orphans go to the parent, the nearest (sub)reaper: once it
 	 * has no child but this one, it has reaped them all. Counting its
 	 * children, not their pids, survives pid reuse. */
-	while (children(reaper) > 1)
+	while (children(getppid()) > 1)
 		nanosleep(&tick, NULL);
+}
+
+static int orphans(long n)
+{
+	for (long i = 0; i < n; i++)
+		orphan();
+	wait_reaped();
 	printf("reaped %ld\n", n);
 	return 0;
+}
+
+/* A live orphan: its parent exits at once; the orphan runs fn(arg). */
+static void live_orphan(void (*fn)(int), int arg)
+{
+	pid_t pid = fork();
+
+	if (pid < 0)
+		exit(2);
+	if (pid == 0) {
+		if (fork() == 0) {
+			fn(arg);
+			_exit(0);
+		}
+		_exit(0);
+	}
+	waitpid(pid, NULL, 0);
+}
+
+static int go[2], gone[2];
+
+/* Waits for its turn, says it is going, and goes. */
+static void take_turn(int unused)
+{
+	char b;
+
+	(void)unused;
+	close(go[1]);
+	if (read(go[0], &b, 1) == 1)
+		(void)!write(gone[1], &b, 1);
+}
+
+/* The reaper hears of them one by one while many are still alive: the
+ * case where sweeping after every SIGCHLD costs the most. */
+static int trickle(long n)
+{
+	char b = 0;
+
+	if (pipe(go) < 0 || pipe(gone) < 0)
+		return 2;
+	for (long i = 0; i < n; i++)
+		live_orphan(take_turn, 0);
+	close(go[0]);
+	for (long i = 0; i < n; i++)
+		if (write(go[1], &b, 1) != 1 || read(gone[0], &b, 1) != 1)
+			return 2;
+	wait_reaped();
+	printf("reaped %ld\n", n);
+	return 0;
+}
+
+static void wait_for_signal(int unused)
+{
+	(void)unused;
+	for (;;)
+		pause();
+}
+
+static int live(long n, int code)
+{
+	for (long i = 0; i < n; i++)
+		live_orphan(wait_for_signal, 0);
+	return code;
 }
 
 /* The first free port from 600 up: print "bound", or "denied" when the
@@ -189,6 +260,10 @@ int main(int argc, char **argv)
 		return fds();
 	if (argc == 3 && strcmp(argv[1], "orphans") == 0)
 		return orphans(atol(argv[2]));
+	if (argc == 3 && strcmp(argv[1], "trickle") == 0)
+		return trickle(atol(argv[2]));
+	if (argc == 4 && strcmp(argv[1], "live") == 0)
+		return live(atol(argv[2]), atoi(argv[3]));
 	if (argc == 2 && strcmp(argv[1], "bind") == 0)
 		return bind_low();
 	if (argc == 2 && strcmp(argv[1], "bomb") == 0)

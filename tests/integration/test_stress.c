@@ -1,5 +1,6 @@
-/* reaper under load, each case bounded: 50,000 orphans, 10,000 signals
- * while it reaps 10,000 orphans, a fork bomb held by RLIMIT_NPROC. */
+/* reaper under load, each case bounded: 50,000 orphans, thousands alive
+ * that end one by one or all at once, 10,000 signals while it reaps
+ * 10,000 orphans, a fork bomb held by RLIMIT_NPROC. */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -29,6 +30,32 @@ START_TEST(fifty_thousand_orphans_as_pid_1)
 						   "orphans", "50000"),
 				    out, sizeof out, NULL, 0), 0);
 	ck_assert_str_eq(out, "reaped 50000\n");
+}
+END_TEST
+
+START_TEST(live_orphans_ending_one_by_one)
+{
+	char out[64];
+
+	/* Thousands alive while each ends: reaper holds its sweeps off, and
+	 * still reaps every one, those whose SIGCHLD merged too. */
+	ck_assert_int_eq(run_within(STRESS_MS, ARGV(REAPER, "--", PROBE, "trickle",
+						   "5000"), out, sizeof out, NULL, 0), 0);
+	ck_assert_str_eq(out, "reaped 5000\n");
+}
+END_TEST
+
+START_TEST(thousands_left_alive_are_ended_and_the_status_kept)
+{
+	char err[4096];
+
+	/* They all die at once from the cleanup's SIGTERM, long after the
+	 * workload: reaper must see the last go, however its sweeps are
+	 * spaced, and exit with the workload's code. */
+	ck_assert_int_eq(run_within(STRESS_MS, ARGV(REAPER, "-v", "--", PROBE,
+						   "live", "3000", "3"),
+				    NULL, 0, err, sizeof err), 3);
+	ck_assert_ptr_nonnull(strstr(err, "descendants terminated at the end: 3000"));
 }
 END_TEST
 
@@ -84,6 +111,8 @@ int main(void)
 	size_t n = 0;
 
 	tests[n++] = fifty_thousand_orphans_as_subreaper;
+	tests[n++] = live_orphans_ending_one_by_one;
+	tests[n++] = thousands_left_alive_are_ended_and_the_status_kept;
 	tests[n++] = signals_while_reaping;
 	if (geteuid() != 0) {
 		puts("note: the PID 1 and fork-bomb cases need root; left out");
