@@ -15,19 +15,26 @@
 #include "log.h"
 #include "parse.h"
 #include "signals.h"
+#include "sweep.h"
 #include "tree.h"
 
 #ifndef SYS_close_range
 #define SYS_close_range 436
 #endif
 
-static uint64_t now_ms(void)
+static uint64_t now_us(void)
 {
 	struct timespec ts;
 
 	/* CLOCK_MONOTONIC cannot fail with a valid pointer. */
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+/* The policy's clock. */
+static uint64_t now_ms(void)
+{
+	return now_us() / 1000;
 }
 
 bool loop_open(struct loop *l, struct policy *p)
@@ -135,14 +142,29 @@ void loop_release_inherited(struct loop *l)
 	close_all_but(keep, n);
 }
 
-static void arm(struct loop *l, uint64_t at)
+/* The earlier of two times, where 0 is none. */
+static uint64_t earlier(uint64_t a, uint64_t b)
 {
+	return a == 0 || (b != 0 && b < a) ? b : a;
+}
+
+/* One timer serves the policy's deadline and a held-off sweep: it is set
+ * to the earlier of the two, and only when that changes. */
+static void rearm(struct loop *l)
+{
+	uint64_t armed = l->policy->armed;
+	/* Held at the end of time, as the policy's "never" is. */
+	uint64_t policy_at = armed > UINT64_MAX / 1000 ? UINT64_MAX : armed * 1000;
+	uint64_t at = earlier(policy_at, sweep_deadline(&l->sweep, now_us()));
 	struct itimerspec when = {
-		.it_value = {(time_t)(at / 1000), (long)(at % 1000) * 1000000},
+		.it_value = {(time_t)(at / 1000000), (long)(at % 1000000) * 1000},
 	};
 
+	if (at == l->timer_at)
+		return;
 	if (timerfd_settime(l->tfd, TFD_TIMER_ABSTIME, &when, NULL) < 0)
 		log_error("timerfd_settime: %m");
+	l->timer_at = at;
 }
 
 static void signal_tree(struct loop *l, int sig)
@@ -228,7 +250,7 @@ static bool execute(struct loop *l, const struct actions *acts, int *code) // NO
 		switch (a->kind) {
 		case ACT_FORWARD: forward(a); break;
 		case ACT_SIGNAL_TREE: signal_tree(l, a->sig); break;
-		case ACT_ARM_TIMER: arm(l, a->at); break;
+		case ACT_ARM_TIMER: rearm(l); break;
 		case ACT_SPAWN: done |= restart(l, code); break;
 		case ACT_REPORT_RESTART:
 			report_restart(a, l->policy->restarts);
@@ -288,18 +310,26 @@ static bool reap_named(struct loop *l, const struct batch *b, int *code)
 }
 
 /* Reaps until nothing is left, so that the merged SIGCHLDs are covered
- * too; then tells the policy whether any child is still alive. */
+ * too; then tells the policy whether any child is still alive. The last
+ * call found nothing and so walked every child left: its time spaces the
+ * sweeps. */
 static bool reap_all(struct loop *l, int *code)
 {
 	struct actions acts;
 	bool done = false;
+	uint64_t began;
 	int status;
 	pid_t pid;
 
-	while ((pid = waitpid(-1, &status, wait_flags(l))) > 0)
+	for (;;) {
+		began = now_us();
+		if ((pid = waitpid(-1, &status, wait_flags(l))) <= 0)
+			break;
 		done |= report(l, pid, status, code);
+	}
 	if (pid < 0 && errno != ECHILD)
 		log_warn("waitpid: %m");
+	sweep_done(&l->sweep, now_us() - began, now_us());
 	policy_on_drained(l->policy, pid == 0, now_ms(), &acts);
 	return execute(l, &acts, code) || done;
 }
@@ -338,6 +368,10 @@ static bool read_timer(struct loop *l, int *code)
 
 	if (read(l->tfd, &expirations, sizeof expirations) < 0)
 		return false; /* EAGAIN: disarmed meanwhile */
+	l->timer_at = 0; /* a one-shot timer that fired is disarmed */
+	/* It may have fired for a held-off sweep, not for the policy. */
+	if (l->policy->armed == 0 || now_ms() < l->policy->armed)
+		return false;
 	policy_on_timer(l->policy, now_ms(), &acts);
 	return execute(l, &acts, code);
 }
@@ -359,9 +393,9 @@ static void summarize(const struct loop *l, int code)
 		 l->terminated, l->killed, code);
 }
 
-/* Blocks until there is something to read. With no deadline armed, that
- * is a blocking read of the signalfd itself: one system call fewer for
- * each wake-up than a poll over both descriptors. */
+/* Blocks until there is something to read. With no timer set, that is a
+ * blocking read of the signalfd itself: one system call fewer for each
+ * wake-up than a poll over both descriptors. */
 static bool wait_events(struct loop *l, bool *signals, bool *timer)
 {
 	struct pollfd fds[2] = {{.fd = l->sfd, .events = POLLIN},
@@ -369,7 +403,7 @@ static bool wait_events(struct loop *l, bool *signals, bool *timer)
 
 	*signals = true;
 	*timer = false;
-	if (l->policy->armed == 0)
+	if (l->timer_at == 0)
 		return true;
 	while (poll(fds, 2, -1) < 0)
 		if (errno != EINTR)
@@ -399,15 +433,17 @@ int loop_run(struct loop *l, pid_t workload)
 		done = signals && read_signals(l, &b, &code);
 		done = done || (timer && read_timer(l, &code));
 		done = done || reap_named(l, &b, &code);
-		/* The sweep follows every SIGCHLD (it covers the merged
-		 * ones), and anything else while the policy waits for the
-		 * last descendant to go. Deferring it while another SIGCHLD
-		 * is pending was measured, and cost more in a burst. */
-		if (!done && (b.sigchld || policy_awaits_drain(l->policy)))
+		/* A sweep is owed after every SIGCHLD (it covers the merged
+		 * ones), and after anything else while the policy waits for
+		 * the last descendant to go; sweep.h says when it is due. */
+		if (b.sigchld || policy_awaits_drain(l->policy))
+			sweep_owe(&l->sweep);
+		if (!done && sweep_due(&l->sweep, now_us()))
 			done = reap_all(l, &code);
 		if (done) {
 			summarize(l, code);
 			return code;
 		}
+		rearm(l);
 	}
 }

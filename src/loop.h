@@ -10,11 +10,14 @@
 
 #include "policy.h"
 #include "signals.h"
+#include "sweep.h"
 #include "spawn.h"
 
 struct loop {
 	int sfd;                /* signalfd for every signal reaper handles */
-	int tfd;                /* timerfd for the policy's deadlines */
+	int tfd;                /* timerfd for deadlines: the policy's, a sweep's */
+	uint64_t timer_at;      /* what tfd is set to, in µs; 0: not set */
+	struct sweep sweep;     /* when to sweep for merged SIGCHLDs */
 	kernel_sigset inherited_mask; /* what the workload gets back */
 	struct spawn_request req; /* how to start the workload, each time */
 	struct policy *policy;

@@ -1,0 +1,97 @@
+#include <check.h>
+
+#include "runner.h"
+#include "sweep.h"
+
+static struct sweep s;
+
+static void setup(void)
+{
+	s = (struct sweep){0};
+}
+
+START_TEST(nothing_is_due_until_owed)
+{
+	ck_assert(!sweep_due(&s, 0));
+	ck_assert(!sweep_due(&s, 1000000));
+	ck_assert_uint_eq(sweep_deadline(&s, 0), 0);
+	sweep_owe(&s);
+	ck_assert(sweep_due(&s, 0));
+}
+END_TEST
+
+START_TEST(a_sweep_pays_the_debt)
+{
+	sweep_owe(&s);
+	sweep_done(&s, 1, 100);
+	ck_assert(!sweep_due(&s, 100));
+	ck_assert(!sweep_due(&s, 1000000));
+	ck_assert_uint_eq(sweep_deadline(&s, 100), 0);
+}
+END_TEST
+
+START_TEST(cheap_walks_never_hold_off)
+{
+	sweep_done(&s, SWEEP_CHEAP_US - 1, 100);
+	sweep_owe(&s);
+	ck_assert(sweep_due(&s, 100));
+	ck_assert_uint_eq(sweep_deadline(&s, 100), 0);
+}
+END_TEST
+
+START_TEST(a_long_walk_holds_off_in_proportion)
+{
+	uint64_t walk = 200, end = 5000, until = end + walk * SWEEP_SHARE;
+
+	sweep_done(&s, walk, end);
+	sweep_owe(&s);
+	ck_assert(!sweep_due(&s, end));
+	ck_assert(!sweep_due(&s, until - 1));
+	ck_assert_uint_eq(sweep_deadline(&s, end), until);
+	ck_assert(sweep_due(&s, until));
+	ck_assert_uint_eq(sweep_deadline(&s, until), 0);
+}
+END_TEST
+
+START_TEST(held_off_only_while_owed)
+{
+	sweep_done(&s, 1000, 0);
+	ck_assert_uint_eq(sweep_deadline(&s, 10), 0);
+}
+END_TEST
+
+START_TEST(the_wait_is_capped)
+{
+	sweep_done(&s, 10000000, 7); /* a walk that was preempted for 10 s */
+	sweep_owe(&s);
+	ck_assert_uint_eq(sweep_deadline(&s, 7), 7 + SWEEP_MAX_WAIT_US);
+	ck_assert(sweep_due(&s, 7 + SWEEP_MAX_WAIT_US));
+}
+END_TEST
+
+START_TEST(the_next_cheap_walk_lifts_the_hold)
+{
+	sweep_done(&s, 1000, 0);
+	sweep_owe(&s);
+	ck_assert(sweep_due(&s, 1000 * SWEEP_SHARE));
+	sweep_done(&s, 3, 1000 * SWEEP_SHARE);
+	sweep_owe(&s);
+	ck_assert(sweep_due(&s, 1000 * SWEEP_SHARE));
+}
+END_TEST
+
+int main(void)
+{
+	const TTest *const tests[] = {
+		nothing_is_due_until_owed,
+		a_sweep_pays_the_debt,
+		cheap_walks_never_hold_off,
+		a_long_walk_holds_off_in_proportion,
+		held_off_only_while_owed,
+		the_wait_is_capped,
+		the_next_cheap_walk_lifts_the_hold,
+		NULL,
+	};
+
+	return run_tests("sweep", 0, setup, NULL, tests);
+}
