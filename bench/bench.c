@@ -1,6 +1,7 @@
 /* bench: reaper side by side with tini-static, tini, dumb-init, catatonit,
- * a bare launcher of our own (the floor) and no init at all, interleaved
- * in one run so that ratios hold on a noisy machine.
+ * a bare launcher of our own (the floor), the same launcher waiting for
+ * signals on a signalfd (the floor of reaper's design) and no init at all,
+ * interleaved in one run so that ratios hold on a noisy machine.
  *
  *   bench REAPER HELPERS OUT   prints a markdown table on stdout, and
  *                              writes OUT.json (every figure) and OUT.dat
@@ -8,7 +9,9 @@
  *                              of tini-static, tini, dumb-init, catatonit)
  *
  * Each row says its method; every figure is a median unless it says not. */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -23,11 +26,11 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { REAPER, TINI_STATIC, TINI, DUMB_INIT, CATATONIT, FLOOR, DIRECT, NINITS };
+enum { REAPER, TINI_STATIC, TINI, DUMB_INIT, CATATONIT, FLOOR, SIGFLOOR, DIRECT, NINITS };
 
 static const char *names[NINITS] = {
 	"reaper", "tini-static", "tini", "dumb-init", "catatonit",
-	"floor", "direct",
+	"floor", "signalfd floor", "direct",
 };
 static const char *argvs[NINITS][4];
 static const char *helpers;
@@ -389,12 +392,53 @@ static void blank(double v[NINITS])
 		v[i] = -1;
 }
 
+/* Row 3 and its variant: N live orphans of PID 1 end, all at once (burst)
+ * or one at a time (trickle); for each N in ns, the wall time and PID 1's
+ * CPU, then how the CPU per child grows from the first N to the last. */
+static void ending(const char *what, const char *how, const long *ns,
+		   int sizes, int rounds)
+{
+	double v[NINITS], w[NINITS], first[NINITS];
+	char key[64], label[160];
+
+	for (int k = 0; k < sizes; k++) {
+		double r[NINITS][3];
+		blank(v);
+		blank(w);
+		as_pid1_rounds(what, ns[k], rounds, r);
+		for (int i = 0; i < DIRECT; i++) {
+			v[i] = r[i][0] / 1e6;
+			w[i] = r[i][1] / 1e6;
+		}
+		snprintf(key, sizeof key, "%s_wall_ms", what);
+		snprintf(label, sizeof label, "%s %ld (%s): ms until the last is reaped (as PID 1; median of %d)",
+			 what, ns[k], how, rounds);
+		row(key, label, v, true);
+		snprintf(key, sizeof key, "%s_cpu_ms", what);
+		snprintf(label, sizeof label, "%s %ld: init CPU ms (schedstat)", what, ns[k]);
+		row(key, label, w, true);
+		if (k == sizes - 1) {
+			snprintf(label, sizeof label, "%s %ldk CPU", what, ns[k] / 1000);
+			chart(label, w, false);
+		}
+		for (int i = 0; i < DIRECT; i++)
+			if (k == 0)
+				first[i] = w[i] / (double)ns[k];
+			else
+				v[i] = w[i] / (double)ns[k] / first[i];
+	}
+	snprintf(key, sizeof key, "%s_growth", what);
+	snprintf(label, sizeof label, "%s: init CPU per child, %ld ÷ %ld", what,
+		 ns[sizes - 1], ns[0]);
+	row(key, label, v, false);
+}
+
 int main(int argc, char **argv)
 {
 	double v[NINITS], w[NINITS], x[NINITS], y[NINITS], z[NINITS];
 	const long orphan_n[] = {1000, 10000, 50000}, burst_n[] = {1000, 3000, 10000};
-	const int orphan_rounds[] = {5, 3, 1}, burst_rounds = 5;
-	double burst_cpu[3][NINITS];
+	const long trickle_n[] = {1000, 10000};
+	const int orphan_rounds[] = {5, 3, 1};
 	char label[128];
 	struct stat st;
 
@@ -408,7 +452,8 @@ int main(int argc, char **argv)
 	const char *base[NINITS][4] = {
 		{argv[1], "--"}, {"/usr/bin/tini-static", "-s", "--"},
 		{"/usr/bin/tini", "-s", "--"}, {"/usr/bin/dumb-init"},
-		{"/usr/bin/catatonit", "--"}, {helpers, "launcher"}, {NULL},
+		{"/usr/bin/catatonit", "--"}, {helpers, "launcher"},
+		{helpers, "sigfloor"}, {NULL},
 	};
 	memcpy(argvs, base, sizeof base);
 	snprintf(path, sizeof path, "%s.json", argv[3]);
@@ -458,28 +503,18 @@ int main(int argc, char **argv)
 		snprintf(label, sizeof label, "orphans %ld: most zombies outstanding (sampled each ms)", orphan_n[k]);
 		row("orphans_peak", label, x, false);
 	}
-	for (int k = 0; k < 3; k++) {
+	{
 		double r[NINITS][3];
-		blank(v);
 		blank(w);
-		as_pid1_rounds("burst", burst_n[k], burst_rounds, r);
-		for (int i = 0; i < DIRECT; i++) {
-			v[i] = r[i][0] / 1e6;
-			w[i] = r[i][1] / 1e6;
-			burst_cpu[k][i] = r[i][1] / (double)burst_n[k];
-		}
-		snprintf(label, sizeof label, "burst %ld: ms until the last is reaped (as PID 1; median of %d)",
-			 burst_n[k], burst_rounds);
-		row("burst_wall_ms", label, v, true);
-		snprintf(label, sizeof label, "burst %ld: init CPU ms (schedstat)", burst_n[k]);
-		row("burst_cpu_ms", label, w, true);
-		if (k == 2)
-			chart("burst 10k CPU", w, false);
+		pin(true);
+		as_pid1_rounds("orphans", orphan_n[1], 3, r);
+		pin(false);
+		for (int i = 0; i < DIRECT; i++)
+			w[i] = r[i][1] / 1e3 / (double)orphan_n[1];
+		row("orphans_pinned_cpu_us", "orphans 10000, all on one CPU: init CPU µs per orphan (median of 3)", w, true);
 	}
-	blank(v);
-	for (int i = 0; i < DIRECT; i++)
-		v[i] = burst_cpu[2][i] / burst_cpu[0][i];
-	row("burst_growth", "burst: init CPU per child, 10,000 ÷ 1,000", v, false);
+	ending("burst", "all at once", burst_n, 3, 5);
+	ending("trickle", "one at a time", trickle_n, 2, 3);
 
 	for (int pinned = 1; pinned >= 0; pinned--) {
 		latency(pinned, v, w);

@@ -3,6 +3,10 @@
  *
  *   helpers launcher CMD...  the floor: fork, exec, forward signals, and
  *                            waitpid(-1) until CMD is reaped
+ *   helpers sigfloor CMD...  the floor for an init that also waits for
+ *                            signals: the same, but every signal read
+ *                            from one signalfd, and waitpid(-1, WNOHANG)
+ *                            after each SIGCHLD
  *   helpers orphans N        as PID 1's child: leave N orphans, one at a
  *                            time, as fast as fork allows; print the wall
  *                            time, PID 1's CPU time and the most of them
@@ -10,6 +14,7 @@
  *   helpers burst N          as PID 1's child: hand N live orphans to PID 1,
  *                            end them all at once; print the time until the
  *                            last is reaped and PID 1's CPU time meanwhile
+ *   helpers trickle N        the same, but they end one at a time
  *   helpers sigecho          write a byte to stdout on each SIGUSR1
  *   helpers sleeper          wait for a signal, forever
  */
@@ -22,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -51,7 +57,7 @@ static long init_children(void)
 {
 	static char buf[1 << 20];
 	int fd = open("/proc/1/task/1/children", O_RDONLY);
-	ssize_t n, total = 0;
+	ssize_t n;
 	long count = 0;
 
 	if (fd < 0)
@@ -59,7 +65,6 @@ static long init_children(void)
 	while ((n = read(fd, buf, sizeof buf)) > 0)
 		for (ssize_t i = 0; i < n; i++)
 			count += buf[i] == ' ';
-	(void)total;
 	close(fd);
 	return count;
 }
@@ -75,16 +80,23 @@ static int launcher(char **argv)
 {
 	const int sigs[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2};
 	struct sigaction sa = {.sa_handler = forward};
+	sigset_t all, old;
 	int status;
 	pid_t pid;
 
+	/* Blocked until child is set: a signal the workload sends at once
+	 * is forwarded, not lost or sent to pid 0. exec drops the handlers. */
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		sigaction(sigs[i], &sa, NULL);
 	child = fork();
 	if (child == 0) {
+		sigprocmask(SIG_SETMASK, &old, NULL);
 		execvp(argv[0], argv);
 		_exit(127);
 	}
-	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
-		sigaction(sigs[i], &sa, NULL);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	for (;;) {
 		pid = waitpid(-1, &status, 0);
 		if (pid == child)
@@ -93,6 +105,38 @@ static int launcher(char **argv)
 		if (pid < 0 && errno != EINTR)
 			return 2;
 	}
+}
+
+/* What reaper's loop does, minus everything else: so the cost of waiting
+ * through a signal instead of in waitpid shows apart from reaper's own. */
+static int sigfloor(char **argv)
+{
+	struct signalfd_siginfo si;
+	sigset_t all;
+	int status, sfd;
+	pid_t pid;
+
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, NULL);
+	if ((sfd = signalfd(-1, &all, SFD_CLOEXEC)) < 0)
+		return 2;
+	child = fork();
+	if (child == 0) {
+		sigprocmask(SIG_UNBLOCK, &all, NULL);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	while (read(sfd, &si, sizeof si) == sizeof si) {
+		if (si.ssi_signo != SIGCHLD) {
+			kill(child, (int)si.ssi_signo);
+			continue;
+		}
+		while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+			if (pid == child)
+				return WIFEXITED(status) ? WEXITSTATUS(status)
+							 : 128 + WTERMSIG(status);
+	}
+	return 2;
 }
 
 static atomic_long peak;
@@ -153,36 +197,68 @@ static int orphans(long n)
 	return 0;
 }
 
-static int burst(long n)
+/* Hands n live orphans to PID 1, each blocked reading a byte from go; one
+ * that reads it writes it to gone (if gone is not -1) and exits. Returns
+ * once PID 1 holds them all. */
+static void hand_over(long n, int go[2], int gone)
 {
-	int p[2];
-	long long t0, c0, t1, c1;
-
-	if (pipe(p) < 0)
-		return 2;
 	for (long i = 0; i < n; i++) {
 		pid_t pid = fork();
 		if (pid == 0) {
 			if (fork() == 0) {
 				char b;
-				close(p[1]);
-				(void)!read(p[0], &b, 1); /* until the helper lets go */
+				close(go[1]);
+				if (read(go[0], &b, 1) == 1 && gone >= 0)
+					(void)!write(gone, &b, 1);
 				_exit(0);
 			}
 			_exit(0);
 		}
 		waitpid(pid, NULL, 0);
 	}
-	close(p[0]);
+	close(go[0]);
 	wait_reaped(n);
-	c0 = init_cpu_ns();
-	t0 = now_ns();
-	close(p[1]);
+}
+
+/* Waits until PID 1 has reaped them all; prints the time since t0 and
+ * PID 1's CPU time since c0. */
+static int report_reaped(long long t0, long long c0)
+{
 	wait_reaped(0);
-	t1 = now_ns();
-	c1 = init_cpu_ns();
+	long long t1 = now_ns(), c1 = init_cpu_ns();
 	printf("%lld %lld\n", t1 - t0, c1 - c0);
 	return 0;
+}
+
+/* N live orphans that all end at once: the helper lets go of the pipe
+ * they read. */
+static int burst(long n)
+{
+	int go[2];
+
+	if (pipe(go) < 0)
+		return 2;
+	hand_over(n, go, -1);
+	long long c0 = init_cpu_ns(), t0 = now_ns();
+	close(go[1]);
+	return report_reaped(t0, c0);
+}
+
+/* N live orphans that end one at a time, each after the last has said
+ * it is going: PID 1 hears of them one by one while many still live. */
+static int trickle(long n)
+{
+	int go[2], gone[2];
+	char b = 0;
+
+	if (pipe(go) < 0 || pipe(gone) < 0)
+		return 2;
+	hand_over(n, go, gone[1]);
+	long long c0 = init_cpu_ns(), t0 = now_ns();
+	for (long i = 0; i < n; i++)
+		if (write(go[1], &b, 1) != 1 || read(gone[0], &b, 1) != 1)
+			return 2;
+	return report_reaped(t0, c0);
 }
 
 static void echo(int sig)
@@ -207,16 +283,20 @@ int main(int argc, char **argv)
 {
 	if (argc >= 3 && strcmp(argv[1], "launcher") == 0)
 		return launcher(argv + 2);
+	if (argc >= 3 && strcmp(argv[1], "sigfloor") == 0)
+		return sigfloor(argv + 2);
 	if (argc == 3 && strcmp(argv[1], "orphans") == 0)
 		return orphans(atol(argv[2]));
 	if (argc == 3 && strcmp(argv[1], "burst") == 0)
 		return burst(atol(argv[2]));
+	if (argc == 3 && strcmp(argv[1], "trickle") == 0)
+		return trickle(atol(argv[2]));
 	if (argc == 2 && strcmp(argv[1], "sigecho") == 0)
 		return sigecho();
 	if (argc == 2 && strcmp(argv[1], "sleeper") == 0)
 		for (;;)
 			pause();
-	fprintf(stderr, "usage: helpers launcher CMD... | orphans N | burst N | "
+	fprintf(stderr, "usage: helpers launcher CMD... | sigfloor CMD... | orphans N | burst N | trickle N | "
 			"sigecho | sleeper\n");
 	return 2;
 }
