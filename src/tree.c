@@ -117,7 +117,7 @@ static void add_named(const char *s, pid_t pid, struct pids *out)
  * pieces, and a number cut at the end of one goes on in the next. */
 static void add_listed(int fd, pid_t pid, struct pids *out)
 {
-	char buf[4096];
+	char buf[4096] = ""; /* an empty file reads nothing */
 	size_t kept = 0;
 	ssize_t n;
 
