@@ -59,6 +59,7 @@ bool loop_open(struct loop *l, struct policy *p)
 	l->sfd = (int)syscall(SYS_signalfd4, -1, &all, sizeof all, SFD_CLOEXEC);
 	if (l->sfd < 0)
 		return false;
+	l->chld_watched = true;
 	l->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
 	return l->tfd >= 0;
 }
@@ -309,6 +310,26 @@ static bool reap_named(struct loop *l, const struct batch *b, int *code)
 	return done;
 }
 
+/* While a sweep is held off, SIGCHLD leaves the signalfd: it stays blocked
+ * and pending, merged into one, and the sweep reaps every child it stands
+ * for. Otherwise each child that ends in a burst would wake reaper for
+ * one reap by pid. Watched again as soon as nothing is held off, so that
+ * no SIGCHLD waits longer than the hold-off, and idle means no wake-up. */
+static void watch_sigchld(struct loop *l, bool on)
+{
+	kernel_sigset set = signal_handled_set();
+
+	if (on == l->chld_watched)
+		return;
+	if (!on)
+		set &= ~((kernel_sigset)1 << (SIGCHLD - 1));
+	if (syscall(SYS_signalfd4, l->sfd, &set, sizeof set, 0) < 0) {
+		log_warn("signalfd: %m");
+		return;
+	}
+	l->chld_watched = on;
+}
+
 /* Reaps until nothing is left, so that the merged SIGCHLDs are covered
  * too; then tells the policy whether any child is still alive. The last
  * call found nothing and so walked every child left: its time spaces the
@@ -444,6 +465,7 @@ int loop_run(struct loop *l, pid_t workload)
 			summarize(l, code);
 			return code;
 		}
+		watch_sigchld(l, sweep_deadline(&l->sweep, now_us()) == 0);
 		rearm(l);
 	}
 }

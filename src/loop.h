@@ -18,6 +18,7 @@ struct loop {
 	int tfd;                /* timerfd for deadlines: the policy's, a sweep's */
 	uint64_t timer_at;      /* what tfd is set to, in µs; 0: not set */
 	struct sweep sweep;     /* when to sweep for merged SIGCHLDs */
+	bool chld_watched;      /* whether sfd reports SIGCHLD */
 	kernel_sigset inherited_mask; /* what the workload gets back */
 	struct spawn_request req; /* how to start the workload, each time */
 	struct policy *policy;
