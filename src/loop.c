@@ -113,11 +113,18 @@ static void close_listed(const int *keep, size_t n)
 	closedir(d);
 }
 
-/* keep is sorted ascending. */
-static void close_all_but(const int *keep, size_t n)
+static int by_number(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+/* Sorts keep: reaper's own descriptors take the lowest numbers free, below
+ * stderr's when reaper was started with stdin or stdout closed. */
+static void close_all_but(int *keep, size_t n)
 {
 	unsigned lo = 0;
 
+	qsort(keep, n, sizeof keep[0], by_number);
 	for (size_t i = 0; i <= n; i++) {
 		unsigned hi = i < n ? (unsigned)keep[i] : ~0u;
 		if (hi > lo && syscall(SYS_close_range, lo, hi - 1, 0) < 0) {

@@ -420,6 +420,22 @@ START_TEST(reaper_holds_no_inherited_pipe)
 }
 END_TEST
 
+/* reaper's signalfd then takes descriptor 0 or 1, below stderr: letting go
+ * of what it inherited must not close it. */
+START_TEST(started_with_stdin_or_stdout_closed)
+{
+	const char *closed[] = {"<&-", ">&-", "<&- >&-"};
+	char script[PATH_MAX + 64];
+
+	for (size_t i = 0; i < sizeof closed / sizeof closed[0]; i++) {
+		snprintf(script, sizeof script,
+			 "exec %s -- /bin/sh -c 'exit 3' %s", REAPER, closed[i]);
+		ck_assert_int_eq(run(ARGV("/bin/sh", "-c", script), NULL, 0,
+				     NULL, 0), 3);
+	}
+}
+END_TEST
+
 START_TEST(listen_pid_follows_the_workload)
 {
 	char out[64];
@@ -537,6 +553,7 @@ int main(void)
 		workload_gets_only_inherited_descriptors,
 		reaper_moves_to_root_directory,
 		reaper_holds_no_inherited_pipe,
+		started_with_stdin_or_stdout_closed,
 		listen_pid_follows_the_workload,
 		parent_death_signal_is_forwarded,
 		idle_reaper_does_not_wake,
