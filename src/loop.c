@@ -158,12 +158,12 @@ static uint64_t earlier(uint64_t a, uint64_t b)
 
 /* One timer serves the policy's deadline and a held-off sweep: it is set
  * to the earlier of the two, and only when that changes. */
-static void rearm(struct loop *l)
+static void rearm(struct loop *l, uint64_t now)
 {
 	uint64_t armed = l->policy->armed;
 	/* Held at the end of time, as the policy's "never" is. */
 	uint64_t policy_at = armed > UINT64_MAX / 1000 ? UINT64_MAX : armed * 1000;
-	uint64_t at = earlier(policy_at, sweep_deadline(&l->sweep, now_us()));
+	uint64_t at = earlier(policy_at, sweep_deadline(&l->sweep, now));
 	struct itimerspec when = {
 		.it_value = {(time_t)(at / 1000000), (long)(at % 1000000) * 1000},
 	};
@@ -258,7 +258,7 @@ static bool execute(struct loop *l, const struct actions *acts, int *code) // NO
 		switch (a->kind) {
 		case ACT_FORWARD: forward(a); break;
 		case ACT_SIGNAL_TREE: signal_tree(l, a->sig); break;
-		case ACT_ARM_TIMER: rearm(l); break;
+		case ACT_ARM_TIMER: rearm(l, now_us()); break;
 		case ACT_SPAWN: done |= restart(l, code); break;
 		case ACT_REPORT_RESTART:
 			report_restart(a, l->policy->restarts);
@@ -345,7 +345,7 @@ static bool reap_all(struct loop *l, int *code)
 {
 	struct actions acts;
 	bool done = false;
-	uint64_t began;
+	uint64_t began, ended;
 	int status;
 	pid_t pid;
 
@@ -355,9 +355,10 @@ static bool reap_all(struct loop *l, int *code)
 			break;
 		done |= report(l, pid, status, code);
 	}
+	ended = now_us();
 	if (pid < 0 && errno != ECHILD)
 		log_warn("waitpid: %m");
-	sweep_done(&l->sweep, now_us() - began, now_us());
+	sweep_done(&l->sweep, ended - began, ended);
 	policy_on_drained(l->policy, pid == 0, now_ms(), &acts);
 	return execute(l, &acts, code) || done;
 }
@@ -397,9 +398,8 @@ static bool read_timer(struct loop *l, int *code)
 	if (read(l->tfd, &expirations, sizeof expirations) < 0)
 		return false; /* EAGAIN: disarmed meanwhile */
 	l->timer_at = 0; /* a one-shot timer that fired is disarmed */
-	/* It may have fired for a held-off sweep, not for the policy. */
-	if (l->policy->armed == 0 || now_ms() < l->policy->armed)
-		return false;
+	/* It may have fired for a held-off sweep: the policy then finds
+	 * nothing due. */
 	policy_on_timer(l->policy, now_ms(), &acts);
 	return execute(l, &acts, code);
 }
@@ -419,6 +419,17 @@ static void summarize(const struct loop *l, int code)
 		 (unsigned long long)(ran / 1000),
 		 (unsigned long long)(ran % 1000), p->orphans_reaped,
 		 l->terminated, l->killed, code);
+}
+
+/* Between turns: SIGCHLD is watched unless a sweep is held off, and then
+ * the timer is set for it. The clock read when the sweep was found not
+ * due must decide both: with a later reading, the hold-off could have
+ * ended meanwhile, and reaper would block with a sweep owed, SIGCHLD
+ * unwatched and no timer, deaf to every child that ends. */
+static void settle(struct loop *l, uint64_t now)
+{
+	watch_sigchld(l, sweep_deadline(&l->sweep, now) == 0);
+	rearm(l, now);
 }
 
 /* Blocks until there is something to read. With no timer set, that is a
@@ -453,6 +464,7 @@ int loop_run(struct loop *l, pid_t workload)
 	for (;;) {
 		struct batch b = {.n = 0};
 		bool signals, timer, done;
+		uint64_t now;
 
 		if (!wait_events(l, &signals, &timer)) {
 			log_error("poll: %m");
@@ -466,13 +478,15 @@ int loop_run(struct loop *l, pid_t workload)
 		 * the last descendant to go; sweep.h says when it is due. */
 		if (b.sigchld || policy_awaits_drain(l->policy))
 			sweep_owe(&l->sweep);
-		if (!done && sweep_due(&l->sweep, now_us()))
+		now = now_us();
+		if (!done && sweep_due(&l->sweep, now)) {
 			done = reap_all(l, &code);
+			now = now_us();
+		}
 		if (done) {
 			summarize(l, code);
 			return code;
 		}
-		watch_sigchld(l, sweep_deadline(&l->sweep, now_us()) == 0);
-		rearm(l);
+		settle(l, now);
 	}
 }

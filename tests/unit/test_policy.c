@@ -205,6 +205,25 @@ START_TEST(timeout_ends_the_tree_and_exits_124)
 }
 END_TEST
 
+/* The loop's one timer also serves its sweeps, so it may fire before any
+ * deadline of the policy's. */
+START_TEST(a_timer_before_every_deadline_changes_nothing)
+{
+	cfg.timeout_ms = 10000;
+	policy_init(&pol, &cfg, false);
+	policy_started(&pol, W, 1000, &acts);
+	policy_on_timer(&pol, 10999, &acts);
+	ck_assert_uint_eq(acts.n, 0);
+	ck_assert_uint_eq(pol.armed, 11000);
+	workload_exits(EXITED(0), true, 2000);
+	expect_tree(SIGTERM);
+	ck_assert_uint_eq(pol.armed, 7000);
+	policy_on_timer(&pol, 6999, &acts);
+	ck_assert_uint_eq(acts.n, 0);
+	ck_assert_uint_eq(pol.armed, 7000);
+}
+END_TEST
+
 START_TEST(timeout_signal_and_kill_after_grace)
 {
 	cfg.timeout_ms = 10000;
@@ -485,6 +504,7 @@ int main(void)
 		no_cleanup_exits_at_once,
 		second_signal_skips_the_grace,
 		timeout_ends_the_tree_and_exits_124,
+		a_timer_before_every_deadline_changes_nothing,
 		timeout_signal_and_kill_after_grace,
 		run_that_ended_before_the_deadline_keeps_its_status,
 		backoff_arithmetic,
