@@ -21,6 +21,9 @@
 #ifndef SYS_close_range
 #define SYS_close_range 436
 #endif
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
 
 static uint64_t now_us(void)
 {
@@ -42,7 +45,7 @@ bool loop_open(struct loop *l, struct policy *p)
 	kernel_sigset all = signal_handled_set();
 	struct sigaction old;
 
-	l->sfd = l->tfd = -1;
+	l->sfd = l->tfd = l->pidfd = -1;
 	l->policy = p;
 	/* The kernel's calls, not the libc's: these take the whole set. */
 	if (syscall(SYS_rt_sigprocmask, SIG_BLOCK, &all, &l->inherited_mask,
@@ -64,6 +67,20 @@ bool loop_open(struct loop *l, struct policy *p)
 	return l->tfd >= 0;
 }
 
+/* While SIGCHLD is set aside for a held-off sweep, the workload's end
+ * must still be heard at once: a pidfd becomes readable when its process
+ * ends. Kernels before 5.3 have none; there the end waits for the sweep,
+ * a few milliseconds. */
+static void watch_workload(struct loop *l, pid_t pid)
+{
+	if (l->pidfd >= 0)
+		close(l->pidfd);
+	l->pidfd = pid == 0 ? -1 : (int)syscall(SYS_pidfd_open, pid, 0);
+	l->pidfd_pid = pid;
+	if (pid != 0 && l->pidfd < 0)
+		log_debug("pidfd_open: %m; the workload's end may wait for a sweep");
+}
+
 int loop_start(struct loop *l, pid_t *pid)
 {
 	struct spawn_result child;
@@ -82,6 +99,7 @@ int loop_start(struct loop *l, pid_t *pid)
 		return spawn_exec_failure_code(child.err);
 	}
 	log_info("started %s as %d", l->req.argv[0], (int)child.pid);
+	watch_workload(l, child.pid);
 	*pid = child.pid;
 	return -1;
 }
@@ -137,7 +155,7 @@ static void close_all_but(int *keep, size_t n)
 
 void loop_release_inherited(struct loop *l)
 {
-	int keep[4];
+	int keep[5];
 	size_t n = 0;
 
 	if (chdir("/") < 0)
@@ -147,6 +165,8 @@ void loop_release_inherited(struct loop *l)
 	keep[n++] = STDERR_FILENO;
 	keep[n++] = l->sfd;
 	keep[n++] = l->tfd;
+	if (l->pidfd >= 0)
+		keep[n++] = l->pidfd;
 	close_all_but(keep, n);
 }
 
@@ -283,10 +303,13 @@ static bool report(struct loop *l, pid_t pid, int status, int *code)
 {
 	struct actions acts;
 
-	if (WIFSTOPPED(status))
+	if (WIFSTOPPED(status)) {
 		policy_on_stopped(l->policy, pid, &acts);
-	else
+	} else {
+		if (pid == l->pidfd_pid)
+			watch_workload(l, 0);
 		policy_on_reaped(l->policy, pid, status, &acts);
+	}
 	return execute(l, &acts, code);
 }
 
@@ -304,16 +327,22 @@ struct batch {
 	pid_t pids[32];
 };
 
-/* Each named child by its pid: on kernels since 6.1 that finds it at once,
+/* One child by its pid: on kernels since 6.1 that finds it at once,
  * where waitpid(-1) walks the list of children, long in a burst. */
+static bool reap_one(struct loop *l, pid_t pid, int *code)
+{
+	int status;
+
+	return waitpid(pid, &status, wait_flags(l)) == pid &&
+	       report(l, pid, status, code);
+}
+
 static bool reap_named(struct loop *l, const struct batch *b, int *code)
 {
 	bool done = false;
-	int status;
 
 	for (size_t i = 0; i < b->n; i++)
-		if (waitpid(b->pids[i], &status, wait_flags(l)) == b->pids[i])
-			done |= report(l, b->pids[i], status, code);
+		done |= reap_one(l, b->pids[i], code);
 	return done;
 }
 
@@ -432,23 +461,31 @@ static void settle(struct loop *l, uint64_t now)
 	rearm(l, now);
 }
 
+/* What woke reaper. */
+struct events {
+	bool signals, timer, workload_ended;
+};
+
 /* Blocks until there is something to read. With no timer set, that is a
  * blocking read of the signalfd itself: one system call fewer for each
- * wake-up than a poll over both descriptors. */
-static bool wait_events(struct loop *l, bool *signals, bool *timer)
+ * wake-up than a poll. The workload's pidfd is only needed while SIGCHLD
+ * is set aside. */
+static bool wait_events(struct loop *l, struct events *ev)
 {
-	struct pollfd fds[2] = {{.fd = l->sfd, .events = POLLIN},
-				{.fd = l->tfd, .events = POLLIN}};
+	struct pollfd fds[3] = {{.fd = l->sfd, .events = POLLIN},
+				{.fd = l->tfd, .events = POLLIN},
+				{.fd = l->pidfd, .events = POLLIN}};
+	nfds_t n = !l->chld_watched && l->pidfd >= 0 ? 3 : 2;
 
-	*signals = true;
-	*timer = false;
+	*ev = (struct events){.signals = true};
 	if (l->timer_at == 0)
 		return true;
-	while (poll(fds, 2, -1) < 0)
+	while (poll(fds, n, -1) < 0)
 		if (errno != EINTR)
 			return false;
-	*signals = fds[0].revents & POLLIN;
-	*timer = fds[1].revents & POLLIN;
+	ev->signals = fds[0].revents & POLLIN;
+	ev->timer = fds[1].revents & POLLIN;
+	ev->workload_ended = n == 3 && fds[2].revents != 0;
 	return true;
 }
 
@@ -463,15 +500,17 @@ int loop_run(struct loop *l, pid_t workload)
 		return code;
 	for (;;) {
 		struct batch b = {.n = 0};
-		bool signals, timer, done;
+		struct events ev;
+		bool done;
 		uint64_t now;
 
-		if (!wait_events(l, &signals, &timer)) {
+		if (!wait_events(l, &ev)) {
 			log_error("poll: %m");
 			return 125;
 		}
-		done = signals && read_signals(l, &b, &code);
-		done = done || (timer && read_timer(l, &code));
+		done = ev.signals && read_signals(l, &b, &code);
+		done = done || (ev.timer && read_timer(l, &code));
+		done = done || (ev.workload_ended && reap_one(l, l->pidfd_pid, &code));
 		done = done || reap_named(l, &b, &code);
 		/* A sweep is owed after every SIGCHLD (it covers the merged
 		 * ones), and after anything else while the policy waits for

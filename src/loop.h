@@ -19,6 +19,8 @@ struct loop {
 	uint64_t timer_at;      /* what tfd is set to, in µs; 0: not set */
 	struct sweep sweep;     /* when to sweep for merged SIGCHLDs */
 	bool chld_watched;      /* whether sfd reports SIGCHLD */
+	int pidfd;              /* the running workload's, or -1 */
+	pid_t pidfd_pid;        /* whose pidfd is */
 	kernel_sigset inherited_mask; /* what the workload gets back */
 	struct spawn_request req; /* how to start the workload, each time */
 	struct policy *policy;

@@ -20,8 +20,9 @@ void sweep_done(struct sweep *s, uint64_t walk_us, uint64_t now)
 	uint64_t wait = walk_us * SWEEP_SHARE;
 
 	s->owed = false;
-	if (walk_us < SWEEP_CHEAP_US)
-		s->next = 0;
-	else
-		s->next = now + (wait < SWEEP_MAX_WAIT_US ? wait : SWEEP_MAX_WAIT_US);
+	if (wait < SWEEP_MIN_WAIT_US)
+		wait = SWEEP_MIN_WAIT_US;
+	if (wait > SWEEP_MAX_WAIT_US)
+		wait = SWEEP_MAX_WAIT_US;
+	s->next = now + wait;
 }

@@ -2,26 +2,31 @@
  *
  * A SIGCHLD that arrives while another is pending is lost, so after the
  * children the signalfd names are reaped by pid, a sweep of waitpid(-1)
- * must find the rest. But every waitpid(-1) walks the whole list of
- * children: with thousands alive and ending one at a time, a sweep after
- * each SIGCHLD costs in proportion to their number for every one that
- * ends, which is quadratic. So a sweep that took long holds off the next
- * until walking has taken at most 1/SWEEP_SHARE of the time; cheap sweeps,
- * the usual case, never wait. Pure: the loop gives it the clock. Times are
- * microseconds on a monotonic clock. */
+ * must find the rest. Sweeps are spaced: the next waits SWEEP_SHARE times
+ * as long as the last sweep's walk, within the bounds below. While one
+ * waits, the loop sets SIGCHLD aside, so that the children ending
+ * meanwhile cost no wake-up each: the sweep reaps them together.
+ *
+ * - The floor: in an orphan storm, waking up for each orphan costs more
+ *   than reaping it. Spaced sweeps reap them in batches, at most
+ *   1/SWEEP_MIN_WAIT_US times a second however fast they come, while the
+ *   first child to end after a quiet spell is reaped at once.
+ * - The share: every waitpid(-1) walks the whole list of children. With
+ *   thousands alive and ending one at a time, a sweep after each SIGCHLD
+ *   would cost time quadratic in their number.
+ * - The ceiling: a walk that was preempted looks long; however long, no
+ *   merged SIGCHLD waits longer than this.
+ *
+ * Pure: the loop gives it the clock. Times are microseconds on a
+ * monotonic clock. */
 #ifndef REAPER_SWEEP_H
 #define REAPER_SWEEP_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-/* A last walk shorter than this (a few hundred children) holds nothing
- * off. */
-#define SWEEP_CHEAP_US 20
-/* At most this share of the time goes to walking, once walks are long. */
+#define SWEEP_MIN_WAIT_US 5000
 #define SWEEP_SHARE 50
-/* However long the last walk (a preempted one looks long), a lost SIGCHLD
- * waits no longer than this. */
 #define SWEEP_MAX_WAIT_US 50000
 
 struct sweep {

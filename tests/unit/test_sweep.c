@@ -30,12 +30,25 @@ START_TEST(a_sweep_pays_the_debt)
 }
 END_TEST
 
-START_TEST(cheap_walks_never_hold_off)
+START_TEST(sweeps_are_spaced_by_the_minimum_at_least)
 {
-	sweep_done(&s, SWEEP_CHEAP_US - 1, 100);
+	sweep_done(&s, 1, 100);
 	sweep_owe(&s);
-	ck_assert(sweep_due(&s, 100));
-	ck_assert_uint_eq(sweep_deadline(&s, 100), 0);
+	ck_assert(!sweep_due(&s, 100));
+	ck_assert_uint_eq(sweep_deadline(&s, 100), 100 + SWEEP_MIN_WAIT_US);
+	ck_assert(!sweep_due(&s, 100 + SWEEP_MIN_WAIT_US - 1));
+	ck_assert(sweep_due(&s, 100 + SWEEP_MIN_WAIT_US));
+}
+END_TEST
+
+START_TEST(after_a_quiet_spell_a_sweep_is_at_once)
+{
+	uint64_t later = 100 + SWEEP_MIN_WAIT_US + 1000000;
+
+	sweep_done(&s, 1, 100);
+	sweep_owe(&s);
+	ck_assert(sweep_due(&s, later));
+	ck_assert_uint_eq(sweep_deadline(&s, later), 0);
 }
 END_TEST
 
@@ -69,14 +82,16 @@ START_TEST(the_wait_is_capped)
 }
 END_TEST
 
-START_TEST(the_next_cheap_walk_lifts_the_hold)
+START_TEST(the_next_short_walk_shortens_the_hold)
 {
+	uint64_t end = 1000 * SWEEP_SHARE;
+
 	sweep_done(&s, 1000, 0);
 	sweep_owe(&s);
-	ck_assert(sweep_due(&s, 1000 * SWEEP_SHARE));
-	sweep_done(&s, 3, 1000 * SWEEP_SHARE);
+	ck_assert(sweep_due(&s, end));
+	sweep_done(&s, 3, end);
 	sweep_owe(&s);
-	ck_assert(sweep_due(&s, 1000 * SWEEP_SHARE));
+	ck_assert_uint_eq(sweep_deadline(&s, end), end + SWEEP_MIN_WAIT_US);
 }
 END_TEST
 
@@ -85,11 +100,12 @@ int main(void)
 	const TTest *const tests[] = {
 		nothing_is_due_until_owed,
 		a_sweep_pays_the_debt,
-		cheap_walks_never_hold_off,
+		sweeps_are_spaced_by_the_minimum_at_least,
+		after_a_quiet_spell_a_sweep_is_at_once,
 		a_long_walk_holds_off_in_proportion,
 		held_off_only_while_owed,
 		the_wait_is_capped,
-		the_next_cheap_walk_lifts_the_hold,
+		the_next_short_walk_shortens_the_hold,
 		NULL,
 	};
 
