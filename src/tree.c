@@ -98,24 +98,21 @@ static pid_t pid_at(const char **s)
 		       ? (pid_t)v : 0;
 }
 
-/* Appends the children that one piece of a children file names, each with
- * its start time, read now and only if its parent is still pid. */
-static void add_named(const char *s, pid_t pid, struct pids *out)
+/* Hands each pid of one piece of a list to each(); false at one that is
+ * no pid. */
+static bool each_in(const char *s, void (*each)(pid_t, void *), void *ctx)
 {
 	for (s += strspn(s, " \n"); *s != '\0'; s += strspn(s, " \n")) {
-		pid_t child = pid_at(&s), ppid;
-		unsigned long long start;
-		if (child == 0)
-			return;
-		if (stat_of(child, &ppid, &start) && ppid == pid)
-			push(out, child, start);
+		pid_t pid = pid_at(&s);
+		if (pid == 0)
+			return false;
+		each(pid, ctx);
 	}
+	return true;
 }
 
-/* A children file holds as many pids as there are children, more than any
- * one read returns (the kernel gives a page at a time): it is read in
- * pieces, and a number cut at the end of one goes on in the next. */
-static void add_listed(int fd, pid_t pid, struct pids *out)
+/* Read in pieces: a number cut at the end of one goes on in the next. */
+void tree_read_pids(int fd, void (*each)(pid_t pid, void *ctx), void *ctx)
 {
 	char buf[4096] = ""; /* an empty file reads nothing */
 	size_t kept = 0;
@@ -128,12 +125,30 @@ static void add_listed(int fd, pid_t pid, struct pids *out)
 		buf[len] = '\0';
 		char cut = buf[end];
 		buf[end] = '\0';
-		add_named(buf, pid, out);
+		if (!each_in(buf, each, ctx))
+			return;
 		buf[end] = cut;
 		kept = len - end;
 		memmove(buf, buf + end, kept + 1);
 	}
-	add_named(buf, pid, out);
+	each_in(buf, each, ctx);
+}
+
+struct listing {
+	pid_t parent;
+	struct pids *out;
+};
+
+/* Appends a listed child with its start time, read now and only if its
+ * parent is still the one whose list named it. */
+static void add_if_child(pid_t child, void *ctx)
+{
+	const struct listing *l = ctx;
+	unsigned long long start;
+	pid_t ppid;
+
+	if (stat_of(child, &ppid, &start) && ppid == l->parent)
+		push(l->out, child, start);
 }
 
 /* Appends the children of pid, from every one of its threads. A process or
@@ -155,7 +170,8 @@ static void children_of(pid_t pid, struct pids *out)
 			 (int)pid, e->d_name);
 		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 			continue;
-		add_listed(fd, pid, out);
+		tree_read_pids(fd, add_if_child,
+			       &(struct listing){.parent = pid, .out = out});
 		close(fd);
 	}
 	closedir(d);

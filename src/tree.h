@@ -19,6 +19,11 @@ unsigned long tree_signal(int sig, int pgid);
  * that a pid freed and taken by another since the walk is never hit. */
 bool tree_signal_if_same(pid_t pid, unsigned long long start, int sig);
 
+/* Reads fd to its end: pids apart by spaces or newlines, as a children
+ * file holds them, more than one read returns. Hands each to each(),
+ * whole even where a read cut it in two; stops at anything else. */
+void tree_read_pids(int fd, void (*each)(pid_t pid, void *ctx), void *ctx);
+
 /* Pure: marks `in` on every process of procs that descends from root, by
  * way of their parent pids, and returns how many. Sorts procs by pid. */
 struct tree_proc {

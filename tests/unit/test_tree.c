@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -92,12 +93,96 @@ START_TEST(a_recycled_pid_is_never_signalled)
 }
 END_TEST
 
+/* What tree_read_pids handed over. */
+struct got {
+	pid_t pids[4096];
+	size_t n;
+};
+
+static void collect(pid_t pid, void *ctx)
+{
+	struct got *g = ctx;
+
+	ck_assert_uint_lt(g->n, 4096);
+	g->pids[g->n++] = pid;
+}
+
+/* Each piece is one read: a SOCK_SEQPACKET read returns one write. */
+static void read_pieces(const char *const pieces[], size_t n, struct got *g)
+{
+	int sv[2];
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+	for (size_t i = 0; i < n; i++)
+		ck_assert_int_eq(write(sv[1], pieces[i], strlen(pieces[i])),
+				 (ssize_t)strlen(pieces[i]));
+	close(sv[1]);
+	g->n = 0;
+	tree_read_pids(sv[0], collect, g);
+	close(sv[0]);
+}
+
+START_TEST(pids_cut_between_reads_come_whole)
+{
+	const char *const pieces[] = {"1 22 3", "33 4", "44\n5", "55 6666", "6",
+				      "7\n", "8"};
+	const pid_t want[] = {1, 22, 333, 444, 555, 666667, 8};
+	static struct got g;
+
+	read_pieces(pieces, 7, &g);
+	ck_assert_uint_eq(g.n, 7);
+	for (size_t i = 0; i < 7; i++)
+		ck_assert_int_eq(g.pids[i], want[i]);
+}
+END_TEST
+
+/* Thousands of children: the list runs over many reads and the buffer's
+ * length, each read cutting a pid. */
+START_TEST(a_long_list_comes_whole)
+{
+	static char list[4000 * 8], *pieces[64];
+	static struct got g;
+	size_t len = 0, n = 0;
+
+	for (int pid = 100000; pid < 104000; pid++)
+		len += (size_t)sprintf(list + len, "%d ", pid);
+	/* 997-byte pieces, a prime: the cuts fall at every place in a pid. */
+	for (size_t at = 0; at < len; at += 997) {
+		char *piece = strndup(list + at, 997);
+		ck_assert_ptr_nonnull(piece);
+		pieces[n++] = piece;
+	}
+	read_pieces((const char *const *)pieces, n, &g);
+	ck_assert_uint_eq(g.n, 4000);
+	for (size_t i = 0; i < 4000; i++)
+		ck_assert_int_eq(g.pids[i], 100000 + (pid_t)i);
+	for (size_t i = 0; i < n; i++)
+		free(pieces[i]);
+}
+END_TEST
+
+START_TEST(an_empty_list_or_garbage_names_none)
+{
+	const char *const empty[] = {""}, *const garbage[] = {"12 x4 56"};
+	static struct got g;
+
+	read_pieces(empty, 0, &g);
+	ck_assert_uint_eq(g.n, 0);
+	read_pieces(garbage, 1, &g);
+	ck_assert_uint_eq(g.n, 1);
+	ck_assert_int_eq(g.pids[0], 12);
+}
+END_TEST
+
 int main(void)
 {
 	const TTest *const tests[] = {
 		closure_over_parents,
 		no_descendants,
 		a_recycled_pid_is_never_signalled,
+		pids_cut_between_reads_come_whole,
+		a_long_list_comes_whole,
+		an_empty_list_or_garbage_names_none,
 		NULL,
 	};
 
