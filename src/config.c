@@ -124,8 +124,11 @@ static const char *env_get(char *const envp[], const char *name)
 {
 	size_t n = strlen(name);
 
+	/* The first letter alone turns most variables away, and this runs
+	 * over the whole environment for each variable read, at every start. */
 	for (; envp != NULL && *envp != NULL; envp++)
-		if (strncmp(*envp, name, n) == 0 && (*envp)[n] == '=')
+		if (**envp == *name && strncmp(*envp, name, n) == 0 &&
+		    (*envp)[n] == '=')
 			return *envp + n + 1;
 	return NULL;
 }

@@ -131,18 +131,22 @@ static void close_listed(const int *keep, size_t n)
 	closedir(d);
 }
 
-static int by_number(const void *a, const void *b)
+/* Adds fd to keep, which stays in ascending order: reaper's own
+ * descriptors take the lowest numbers free, below stderr's when reaper was
+ * started with stdin or stdout closed. */
+static void keep_fd(int *keep, size_t *n, int fd)
 {
-	return *(const int *)a - *(const int *)b;
+	size_t i = (*n)++;
+
+	for (; i > 0 && keep[i - 1] > fd; i--)
+		keep[i] = keep[i - 1];
+	keep[i] = fd;
 }
 
-/* Sorts keep: reaper's own descriptors take the lowest numbers free, below
- * stderr's when reaper was started with stdin or stdout closed. */
-static void close_all_but(int *keep, size_t n)
+static void close_all_but(const int *keep, size_t n)
 {
 	unsigned lo = 0;
 
-	qsort(keep, n, sizeof keep[0], by_number);
 	for (size_t i = 0; i <= n; i++) {
 		unsigned hi = i < n ? (unsigned)keep[i] : ~0u;
 		if (hi > lo && syscall(SYS_close_range, lo, hi - 1, 0) < 0) {
@@ -155,18 +159,18 @@ static void close_all_but(int *keep, size_t n)
 
 void loop_release_inherited(struct loop *l)
 {
-	int keep[5];
+	int keep[5] = {0};
 	size_t n = 0;
 
 	if (chdir("/") < 0)
 		log_warn("chdir /: %m");
 	if (isatty(STDIN_FILENO))
-		keep[n++] = STDIN_FILENO;
-	keep[n++] = STDERR_FILENO;
-	keep[n++] = l->sfd;
-	keep[n++] = l->tfd;
+		keep_fd(keep, &n, STDIN_FILENO);
+	keep_fd(keep, &n, STDERR_FILENO);
+	keep_fd(keep, &n, l->sfd);
+	keep_fd(keep, &n, l->tfd);
 	if (l->pidfd >= 0)
-		keep[n++] = l->pidfd;
+		keep_fd(keep, &n, l->pidfd);
 	close_all_but(keep, n);
 }
 
@@ -439,6 +443,8 @@ static void summarize(const struct loop *l, int code)
 	uint64_t ran = now_ms() - l->started_at;
 	char status[32] = "";
 
+	if (!log_enabled(LOG_INFO))
+		return; /* no formatting on every exit for nothing */
 	if (p->workload != 0)
 		policy_describe(p->last_status, status, sizeof status);
 	log_info("%s%s%s after %llu.%03llus; orphans reaped: %lu; descendants "
