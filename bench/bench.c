@@ -438,7 +438,7 @@ int main(int argc, char **argv)
 	double v[NINITS], w[NINITS], x[NINITS], y[NINITS], z[NINITS];
 	const long orphan_n[] = {1000, 10000, 50000}, burst_n[] = {1000, 3000, 10000};
 	const long trickle_n[] = {1000, 10000};
-	const int orphan_rounds[] = {5, 3, 1};
+	const int orphan_rounds[] = {5, 3, 3};
 	char label[128];
 	struct stat st;
 
@@ -513,7 +513,7 @@ int main(int argc, char **argv)
 			w[i] = r[i][1] / 1e3 / (double)orphan_n[1];
 		row("orphans_pinned_cpu_us", "orphans 10000, all on one CPU: init CPU µs per orphan (median of 3)", w, true);
 	}
-	ending("burst", "all at once", burst_n, 3, 5);
+	ending("burst", "all at once", burst_n, 3, 9);
 	ending("trickle", "one at a time", trickle_n, 2, 3);
 
 	for (int pinned = 1; pinned >= 0; pinned--) {
