@@ -8,9 +8,9 @@
  * meanwhile cost no wake-up each: the sweep reaps them together.
  *
  * - The floor: in an orphan storm, waking up for each orphan costs more
- *   than reaping it. Spaced sweeps reap them in batches, at most
- *   1/SWEEP_MIN_WAIT_US times a second however fast they come, while the
- *   first child to end after a quiet spell is reaped at once.
+ *   than reaping it. Spaced sweeps reap them in batches, 200 times a
+ *   second at most however fast they come, while the first child to end
+ *   after a quiet spell is reaped at once.
  * - The share: every waitpid(-1) walks the whole list of children. With
  *   thousands alive and ending one at a time, a sweep after each SIGCHLD
  *   would cost time quadratic in their number.

@@ -95,6 +95,22 @@ START_TEST(the_next_short_walk_shortens_the_hold)
 }
 END_TEST
 
+/* What the loop relies on to never block deaf: at any one time, an owed
+ * sweep is either due or has a deadline for the timer. */
+START_TEST(an_owed_sweep_is_due_or_timed_at_every_moment)
+{
+	const uint64_t walks[] = {0, 1, 150, 5000, 10000000};
+
+	for (size_t w = 0; w < sizeof walks / sizeof walks[0]; w++) {
+		sweep_done(&s, walks[w], 1000);
+		sweep_owe(&s);
+		for (uint64_t now = 1000; now < 1000 + 2 * SWEEP_MAX_WAIT_US; now++)
+			ck_assert(sweep_due(&s, now) !=
+				  (sweep_deadline(&s, now) != 0));
+	}
+}
+END_TEST
+
 int main(void)
 {
 	const TTest *const tests[] = {
@@ -106,6 +122,7 @@ int main(void)
 		held_off_only_while_owed,
 		the_wait_is_capped,
 		the_next_short_walk_shortens_the_hold,
+		an_owed_sweep_is_due_or_timed_at_every_moment,
 		NULL,
 	};
 
