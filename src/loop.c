@@ -69,8 +69,8 @@ bool loop_open(struct loop *l, struct policy *p)
 
 /* While SIGCHLD is set aside for a held-off sweep, the workload's end
  * must still be heard at once: a pidfd becomes readable when its process
- * ends. Kernels before 5.3 have none; there the end waits for the sweep,
- * a few milliseconds. */
+ * ends. Kernels before 5.3 have none; there the end waits for the sweep:
+ * 5 ms, 50 ms at most (sweep.h). */
 static void watch_workload(struct loop *l, pid_t pid)
 {
 	if (l->pidfd >= 0)
