@@ -10,38 +10,36 @@
 /* Generous: under the sanitizers 50,000 forks take a minute here. */
 #define STRESS_MS 300000
 
+/* Runs argv, a probe mode that returns only when every orphan it left is
+ * gone from the process table, which only their reaper can make them, and
+ * checks that it saw all n go. */
+static void expect_reaped(char *const argv[], const char *n)
+{
+	char out[64], want[64];
+
+	snprintf(want, sizeof want, "reaped %s\n", n);
+	ck_assert_int_eq(run_within(STRESS_MS, argv, out, sizeof out, NULL, 0), 0);
+	ck_assert_str_eq(out, want);
+}
+
 START_TEST(fifty_thousand_orphans_as_subreaper)
 {
-	char out[64];
-
-	/* probe returns only when every orphan is gone from the process
-	 * table, which only its reaper can make it. */
-	ck_assert_int_eq(run_within(STRESS_MS, ARGV(REAPER, "--", PROBE, "orphans",
-						   "50000"), out, sizeof out, NULL, 0), 0);
-	ck_assert_str_eq(out, "reaped 50000\n");
+	expect_reaped(ARGV(REAPER, "--", PROBE, "orphans", "50000"), "50000");
 }
 END_TEST
 
 START_TEST(fifty_thousand_orphans_as_pid_1)
 {
-	char out[64];
-
-	ck_assert_int_eq(run_within(STRESS_MS, ARGV(UNSHARE, REAPER, "--", PROBE,
-						   "orphans", "50000"),
-				    out, sizeof out, NULL, 0), 0);
-	ck_assert_str_eq(out, "reaped 50000\n");
+	expect_reaped(ARGV(UNSHARE, REAPER, "--", PROBE, "orphans", "50000"),
+		      "50000");
 }
 END_TEST
 
+/* Thousands alive while each ends: reaper holds its sweeps off, and still
+ * reaps every one, those whose SIGCHLD merged too. */
 START_TEST(live_orphans_ending_one_by_one)
 {
-	char out[64];
-
-	/* Thousands alive while each ends: reaper holds its sweeps off, and
-	 * still reaps every one, those whose SIGCHLD merged too. */
-	ck_assert_int_eq(run_within(STRESS_MS, ARGV(REAPER, "--", PROBE, "trickle",
-						   "5000"), out, sizeof out, NULL, 0), 0);
-	ck_assert_str_eq(out, "reaped 5000\n");
+	expect_reaped(ARGV(REAPER, "--", PROBE, "trickle", "5000"), "5000");
 }
 END_TEST
 
