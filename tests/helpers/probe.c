@@ -83,32 +83,28 @@ static int fds(void)
 	return 0;
 }
 
-/* The grandchild's pid reaches us through a pipe; its parent exits at once
- * so the grandchild is reparented to the nearest (sub)reaper. */
-static pid_t orphan(void)
+/* A grandchild whose parent exits at once, so that it is reparented to
+ * the nearest (sub)reaper; it runs fn, if any, then exits. The parent's
+ * status says whether the grandchild was made: an orphan missing would
+ * let a count of "reaped" pass unearned. */
+static void orphan(void (*fn)(void))
 {
-	int p[2];
-	pid_t pid = -1;
+	pid_t pid = fork(), grandchild;
+	int status;
 
-	if (pipe(p) < 0)
+	if (pid < 0)
 		exit(2);
-	switch (fork()) {
-	case -1:
-		exit(2);
-	case 0:
-		pid = fork();
-		if (pid == 0)
+	if (pid == 0) {
+		if ((grandchild = fork()) == 0) {
+			if (fn != NULL)
+				fn();
 			_exit(0);
-		if (write(p[1], &pid, sizeof pid) != sizeof pid)
-			_exit(2);
-		_exit(0);
+		}
+		_exit(grandchild < 0 ? 2 : 0);
 	}
-	close(p[1]);
-	if (read(p[0], &pid, sizeof pid) != sizeof pid || pid < 0)
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0)
 		exit(2);
-	close(p[0]);
-	wait(NULL);
-	return pid;
 }
 
 /* How many children pid has not reaped: zombies count until reaped. */
@@ -144,37 +140,19 @@ static void wait_reaped(void)
 static int orphans(long n)
 {
 	for (long i = 0; i < n; i++)
-		orphan();
+		orphan(NULL);
 	wait_reaped();
 	printf("reaped %ld\n", n);
 	return 0;
 }
 
-/* A live orphan: its parent exits at once; the orphan runs fn(arg). */
-static void live_orphan(void (*fn)(int), int arg)
-{
-	pid_t pid = fork();
-
-	if (pid < 0)
-		exit(2);
-	if (pid == 0) {
-		if (fork() == 0) {
-			fn(arg);
-			_exit(0);
-		}
-		_exit(0);
-	}
-	waitpid(pid, NULL, 0);
-}
-
 static int go[2], gone[2];
 
 /* Waits for its turn, says it is going, and goes. */
-static void take_turn(int unused)
+static void take_turn(void)
 {
 	char b;
 
-	(void)unused;
 	close(go[1]);
 	if (read(go[0], &b, 1) == 1)
 		(void)!write(gone[1], &b, 1);
@@ -189,7 +167,7 @@ static int trickle(long n)
 	if (pipe(go) < 0 || pipe(gone) < 0)
 		return 2;
 	for (long i = 0; i < n; i++)
-		live_orphan(take_turn, 0);
+		orphan(take_turn);
 	close(go[0]);
 	for (long i = 0; i < n; i++)
 		if (write(go[1], &b, 1) != 1 || read(gone[0], &b, 1) != 1)
@@ -199,9 +177,8 @@ static int trickle(long n)
 	return 0;
 }
 
-static void wait_for_signal(int unused)
+static void wait_for_signal(void)
 {
-	(void)unused;
 	for (;;)
 		pause();
 }
@@ -209,7 +186,7 @@ static void wait_for_signal(int unused)
 static int live(long n, int code)
 {
 	for (long i = 0; i < n; i++)
-		live_orphan(wait_for_signal, 0);
+		orphan(wait_for_signal);
 	return code;
 }
 
