@@ -326,7 +326,6 @@ static int wait_flags(const struct loop *l)
  * SIGCHLD that arrives while another is pending is merged into it, so
  * these are some of the children that changed state, not all. */
 struct batch {
-	bool sigchld;
 	size_t n;
 	pid_t pids[32];
 };
@@ -363,8 +362,11 @@ static void watch_sigchld(struct loop *l, bool on)
 		return;
 	if (!on)
 		set &= ~((kernel_sigset)1 << (SIGCHLD - 1));
+	/* Only a bad descriptor or mask makes this fail, and both are
+	 * reaper's own. */
 	if (syscall(SYS_signalfd4, l->sfd, &set, sizeof set, 0) < 0) {
-		log_warn("signalfd: %m");
+		log_warn("%s SIGCHLD on the signalfd: %m",
+			 on ? "watching" : "setting aside");
 		return;
 	}
 	l->chld_watched = on;
@@ -413,12 +415,11 @@ static bool read_signals(struct loop *l, struct batch *b, int *code)
 	for (size_t i = 0; i < (size_t)n / sizeof si[0] && !done; i++) {
 		int sig = (int)si[i].ssi_signo;
 		if (sig == SIGCHLD) {
-			b->sigchld = true;
 			b->pids[b->n++] = (pid_t)si[i].ssi_pid;
-		} else {
-			policy_on_signal(l->policy, sig, now_ms(), &acts);
-			done = execute(l, &acts, code);
+			continue;
 		}
+		policy_on_signal(l->policy, sig, now_ms(), &acts);
+		done = execute(l, &acts, code);
 	}
 	return done;
 }
@@ -521,7 +522,7 @@ int loop_run(struct loop *l, pid_t workload)
 		/* A sweep is owed after every SIGCHLD (it covers the merged
 		 * ones), and after anything else while the policy waits for
 		 * the last descendant to go; sweep.h says when it is due. */
-		if (b.sigchld || policy_awaits_drain(l->policy))
+		if (b.n > 0 || policy_awaits_drain(l->policy))
 			sweep_owe(&l->sweep);
 		now = now_us();
 		if (!done && sweep_due(&l->sweep, now)) {
