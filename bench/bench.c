@@ -221,6 +221,10 @@ static void as_pid1_rounds(const char *what, long n, int rounds,
 {
 	static double all[NINITS][3][16];
 
+	if (rounds < 1 || rounds > 16) {
+		fprintf(stderr, "bench: %s: %d rounds; 1 to 16 fit\n", what, rounds);
+		exit(1);
+	}
 	for (int r = 0; r < rounds; r++)
 		for (int i = 0; i < DIRECT; i++) {
 			double v[3];
