@@ -8,12 +8,30 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 const struct start_opts default_opts = {.fd3 = -1};
+
+static double cpu_share = 0.10;
+
+void harness_cpu_share(double share)
+{
+	cpu_share = share;
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 static void make_pipe(int p[2])
 {
@@ -44,10 +62,22 @@ static void child_terminal(const char *tty)
 		close(fd);
 }
 
+/* As unshare --mount-proc does: a /proc of the new namespace's own, in a
+ * mount namespace of its own. */
+static void own_proc(void)
+{
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  NULL) < 0)
+		_exit(103);
+}
+
 static __attribute__((noreturn)) void
 child(char *const argv[], const struct start_opts *o, int in[2], int out[2],
       int err[2])
 {
+	if (o->pid1)
+		own_proc();
 	if (o->tty != NULL) {
 		child_terminal(o->tty);
 	} else {
@@ -80,7 +110,11 @@ void proc_start(struct proc *p, char *const argv[], const struct start_opts *o)
 	 * meets the child's own mask, never this process's. */
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, &old);
-	p->pid = fork();
+	p->started_ms = now_ms();
+	/* clone as fork does it, with new PID and mount namespaces. */
+	p->pid = o->pid1 ? (pid_t)syscall(SYS_clone, CLONE_NEWPID | CLONE_NEWNS |
+					  SIGCHLD, NULL, NULL, NULL, NULL)
+			 : fork();
 	if (p->pid == 0)
 		child(argv, o, in, out, err);
 	sigprocmask(SIG_SETMASK, &old, NULL);
@@ -93,16 +127,60 @@ void proc_start(struct proc *p, char *const argv[], const struct start_opts *o)
 	p->err = err[0];
 }
 
+/* The name and CPU time of a process, from its stat; a zombie keeps
+ * both until reaped. */
+static bool cpu_of(pid_t pid, char name[16], long *cpu_ms)
+{
+	char path[64], buf[1024];
+	const char *s, *open_paren;
+	unsigned long long utime, stime;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	if ((f = fopen(path, "re")) == NULL)
+		return false;
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	if ((open_paren = strchr(buf, '(')) == NULL ||
+	    (s = strrchr(buf, ')')) == NULL ||
+	    sscanf(s + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+		   &utime, &stime) != 2)
+		return false;
+	snprintf(name, 16, "%.*s", (int)(s - open_paren - 1), open_paren + 1);
+	*cpu_ms = (long)((utime + stime) * 1000 / (unsigned long long)sysconf(_SC_CLK_TCK));
+	return true;
+}
+
+/* Called while p is a zombie, its figures still there. */
+static void check_cpu(const struct proc *p)
+{
+	long wall = now_ms() - p->started_ms, cpu, budget;
+	long floor = REAPER_IS_STATIC ? 50 : 300;
+	char name[16];
+
+	if (!cpu_of(p->pid, name, &cpu) || strcmp(name, "reaper") != 0)
+		return;
+	budget = (long)(cpu_share * (double)wall) + floor;
+	ck_assert_msg(cpu <= budget,
+		      "reaper %d used %ld ms of CPU in %ld ms, over its budget of "
+		      "%ld ms: does it spin?", (int)p->pid, cpu, wall, budget);
+}
+
 int proc_wait(struct proc *p, int ms)
 {
 	int fd = (int)syscall(SYS_pidfd_open, p->pid, 0);
 	struct pollfd pfd = {.fd = fd, .events = POLLIN};
+	siginfo_t info;
 	int status;
 
 	ck_assert_int_ge(fd, 0);
 	ck_assert_msg(poll(&pfd, 1, ms) == 1, "pid %d still running after %d ms",
 		      (int)p->pid, ms);
 	close(fd);
+	ck_assert_int_eq(waitid(P_PID, (id_t)p->pid, &info, WEXITED | WNOWAIT), 0);
+	check_cpu(p);
 	ck_assert_int_eq(waitpid(p->pid, &status, 0), p->pid);
 	return status;
 }
@@ -178,10 +256,16 @@ int run(char *const argv[], char *out, size_t outlen, char *err, size_t errlen)
 int run_within(int ms, char *const argv[], char *out, size_t outlen, char *err,
 	       size_t errlen)
 {
+	return run_opts(&default_opts, ms, argv, out, outlen, err, errlen);
+}
+
+int run_opts(const struct start_opts *o, int ms, char *const argv[], char *out,
+	     size_t outlen, char *err, size_t errlen)
+{
 	char scratch[4096];
 	struct proc p;
 
-	proc_start(&p, argv, &default_opts);
+	proc_start(&p, argv, o);
 	close(p.in);
 	read_all(p.out, out ? out : scratch, out ? outlen : sizeof scratch, ms);
 	read_all(p.err, err ? err : scratch, err ? errlen : sizeof scratch, ms);

@@ -16,6 +16,7 @@
 struct proc {
 	pid_t pid;
 	int in, out, err; /* our ends of its stdin, stdout and stderr */
+	long started_ms;  /* on the monotonic clock */
 };
 
 struct start_opts {
@@ -26,14 +27,26 @@ struct start_opts {
 	const char *tty;       /* a terminal to make its controlling one */
 	char *const *env;      /* "NAME=value" to add, NULL-terminated */
 	bool keep_stdin;       /* its stdin is ours, not a pipe */
+	bool pid1;             /* PID 1 of a new PID namespace, with its own
+				* /proc, as unshare --pid --fork --mount-proc
+				* makes it, but our child (needs root) */
 };
 
 extern const struct start_opts default_opts;
 
 void proc_start(struct proc *p, char *const argv[], const struct start_opts *o);
 
-/* Its wait status; fails the test after ms milliseconds. */
+/* Its wait status; fails the test after ms milliseconds. When it is
+ * reaper, fails it too when reaper used more CPU than its budget. */
 int proc_wait(struct proc *p, int ms);
+
+/* reaper's CPU budget: share of the wall time it ran, plus a floor for
+ * its start-up (more under a sanitizer). A loop that spins fails
+ * whichever test it happens in; a slow machine makes the wall time
+ * longer, not the share larger. The default share is 10%; a suite whose
+ * reaper works hard (test_stress) states its own. Not checked under
+ * valgrind, whose own CPU it would be. */
+void harness_cpu_share(double share);
 
 /* The exit code a shell would show: the code, or 128+N. */
 int exit_code(int wstatus);
@@ -54,6 +67,10 @@ int run(char *const argv[], char *out, size_t outlen, char *err, size_t errlen);
 /* The same, bounded by ms rather than BOUND_MS. */
 int run_within(int ms, char *const argv[], char *out, size_t outlen, char *err,
 	       size_t errlen);
+
+/* The same, started with o. */
+int run_opts(const struct start_opts *o, int ms, char *const argv[], char *out,
+	     size_t outlen, char *err, size_t errlen);
 
 /* Whether pid is blocked in the kernel, off the CPU. */
 bool proc_sleeping(pid_t pid);
