@@ -9,7 +9,7 @@ seconds=${FUZZ_SECONDS:-20}
 CC=clang scripts/build.sh build-fuzz -DREAPER_FUZZ=ON -DREAPER_TESTS=OFF
 export ASAN_OPTIONS=detect_leaks=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
-for t in config signals durations caps user; do
+for t in config signals durations caps user policy; do
 	work=$(mktemp -d)
 	cp tests/fuzz/corpus/$t/* "$work/"
 	echo "fuzz_$t: $seconds s"

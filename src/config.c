@@ -53,11 +53,14 @@ const char config_help[] =
 	"1h, 1m30s, or a number of seconds.\n"
 	"\n"
 	"Environment:\n"
-	"  REAPER_KILL_PROCESS_GROUP, TINI_KILL_PROCESS_GROUP   as -g (1/0, true/false)\n"
-	"  REAPER_VERBOSITY, TINI_VERBOSITY   verbosity level 0-4 (default 1)\n"
+	"  REAPER_KILL_PROCESS_GROUP          as -g (1/0, true/false)\n"
+	"  REAPER_VERBOSITY                   verbosity level 0-4 (default 1)\n"
 	"  REAPER_GRACE                       as --grace\n"
 	"  REAPER_USER                        as --user\n"
 	"  REAPER_SUBREAPER, TINI_SUBREAPER   accepted, change nothing\n"
+	"  TINI_KILL_PROCESS_GROUP            as -g when set, whatever its value\n"
+	"  TINI_VERBOSITY                     a number, as tini reads it\n"
+	"The REAPER_ names win, and are removed from COMMAND's environment.\n"
 	"\n"
 	"Exit status: COMMAND's status, 128+N if it was killed by signal N,\n"
 	"124 if --timeout expired, 125 if reaper itself failed, 126 if\n"
@@ -109,7 +112,7 @@ static const struct option long_options[] = {
 };
 
 __attribute__((format(printf, 3, 4)))
-static bool fail(char *err, size_t len, const char *fmt, ...)
+static bool reject(char *err, size_t len, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -133,24 +136,18 @@ static const char *env_get(char *const envp[], const char *name)
 	return NULL;
 }
 
-/* REAPER_X wins over TINI_X; *name says which one was read. */
-static const char *env_pair(char *const envp[], const char *reaper,
-			    const char *tini, const char **name)
-{
-	const char *v = env_get(envp, reaper);
+const char *const config_own_variables[] = {
+	"REAPER_KILL_PROCESS_GROUP", "REAPER_VERBOSITY", "REAPER_GRACE",
+	"REAPER_USER", "REAPER_SUBREAPER", NULL,
+};
 
-	*name = reaper;
-	if (v == NULL) {
-		v = env_get(envp, tini);
-		*name = tini;
-	}
-	return v;
-}
+static const char uncatchable[] =
+	"reaper can never receive it (KILL and STOP cannot be caught)";
 
 static const char bad_duration[] =
 	"not a duration (500ms, 5s, 2m, 1h, 1m30s, or seconds)";
 
-/* An empty value counts as set, as tini reads its variables. */
+/* An empty value counts as set. */
 static int parse_bool(const char *s)
 {
 	static const char *const yes[] = {"", "1", "true", "yes", "on"};
@@ -165,34 +162,54 @@ static int parse_bool(const char *s)
 	return -1;
 }
 
+/* TINI_VERBOSITY as tini reads it, with atoi: leading blanks and a sign,
+ * then digits, up to the first other character; no number is 0. Held
+ * within reaper's levels. */
+static int tini_level(const char *s)
+{
+	unsigned long n = 0;
+
+	s += strspn(s, " \t\n\v\f\r");
+	if (*s == '-')
+		return 0;
+	if (*s == '+')
+		s++;
+	for (; *s >= '0' && *s <= '9' && n <= CONFIG_MAX_VERBOSITY; s++)
+		n = n * 10 + (unsigned long)(*s - '0');
+	return n > CONFIG_MAX_VERBOSITY ? CONFIG_MAX_VERBOSITY : (int)n;
+}
+
+/* reaper's own names are strict; tini's take what tini takes, so that an
+ * image written for tini runs unchanged. */
 static bool parse_env(struct config *cfg, char *const envp[], char *err,
 		      size_t len)
 {
-	const char *name;
 	const char *v;
 	unsigned long n;
 
-	v = env_pair(envp, "REAPER_KILL_PROCESS_GROUP",
-		     "TINI_KILL_PROCESS_GROUP", &name);
-	if (v != NULL) {
+	if ((v = env_get(envp, "REAPER_KILL_PROCESS_GROUP")) != NULL) {
 		int b = parse_bool(v);
 		if (b < 0)
-			return fail(err, len, "%s: '%s': not a boolean", name, v);
+			return reject(err, len, "REAPER_KILL_PROCESS_GROUP: '%s': "
+				      "not a boolean (1/0, true/false)", v);
 		cfg->kill_group = b;
+	} else if (env_get(envp, "TINI_KILL_PROCESS_GROUP") != NULL) {
+		cfg->kill_group = true;
 	}
-	v = env_pair(envp, "REAPER_VERBOSITY", "TINI_VERBOSITY", &name);
-	if (v != NULL) {
-		if (!parse_ulong(v, &n) || n > 4)
-			return fail(err, len, "%s: '%s': not a level from 0 to 4",
-				    name, v);
+	if ((v = env_get(envp, "REAPER_VERBOSITY")) != NULL) {
+		if (!parse_ulong(v, &n) || n > CONFIG_MAX_VERBOSITY)
+			return reject(err, len, "REAPER_VERBOSITY: '%s': not a "
+				      "level from 0 to 4", v);
 		cfg->verbosity = (int)n;
+	} else if ((v = env_get(envp, "TINI_VERBOSITY")) != NULL) {
+		cfg->verbosity = tini_level(v);
 	}
 	v = env_get(envp, "REAPER_USER");
 	if (v != NULL && *v != '\0')
 		cfg->user = v;
 	v = env_get(envp, "REAPER_GRACE");
-	if (v != NULL && !parse_duration(v, &cfg->grace_ms))
-		return fail(err, len, "REAPER_GRACE: '%s': %s", v, bad_duration);
+	if (v != NULL && !parse_duration(v, &cfg->grace_us))
+		return reject(err, len, "REAPER_GRACE: '%s': %s", v, bad_duration);
 	return true;
 }
 
@@ -207,7 +224,7 @@ static bool parse_restart(struct config *cfg, const char *arg, char *err,
 			return true;
 		}
 	}
-	return fail(err, len,
+	return reject(err, len,
 		    "--restart: '%s': not one of no, on-failure, always", arg);
 }
 
@@ -221,17 +238,17 @@ static bool parse_backoff(struct config *cfg, const char *arg, char *err,
 	if (n < sizeof min) {
 		memcpy(min, arg, n);
 		min[n] = '\0';
-		if (parse_duration(min, &cfg->backoff_min_ms) &&
+		if (parse_duration(min, &cfg->backoff_min_us) &&
 		    (colon == NULL ||
-		     parse_duration(colon + 1, &cfg->backoff_max_ms)) &&
-		    cfg->backoff_min_ms > 0) {
-			if (colon == NULL && cfg->backoff_max_ms < cfg->backoff_min_ms)
-				cfg->backoff_max_ms = cfg->backoff_min_ms;
-			if (cfg->backoff_min_ms <= cfg->backoff_max_ms)
+		     parse_duration(colon + 1, &cfg->backoff_max_us)) &&
+		    cfg->backoff_min_us > 0) {
+			if (colon == NULL && cfg->backoff_max_us < cfg->backoff_min_us)
+				cfg->backoff_max_us = cfg->backoff_min_us;
+			if (cfg->backoff_min_us <= cfg->backoff_max_us)
 				return true;
 		}
 	}
-	return fail(err, len,
+	return reject(err, len,
 		    "--backoff: '%s': not MIN[:MAX], two durations, 0 < MIN <= MAX",
 		    arg);
 }
@@ -251,11 +268,13 @@ static bool parse_rewrite(struct config *cfg, const char *arg, char *err,
 		t = strcmp(colon + 1, "0") == 0 ? 0 : signal_parse(colon + 1);
 	}
 	if (f == 0 || t < 0 || (t == 0 && strcmp(colon + 1, "0") != 0))
-		return fail(err, len,
+		return reject(err, len,
 			    "--rewrite: '%s': not FROM:TO, two signals (TO may be 0)",
 			    arg);
 	if (f == SIGCHLD)
-		return fail(err, len, "--rewrite: '%s': SIGCHLD is reaper's own", arg);
+		return reject(err, len, "--rewrite: '%s': SIGCHLD is reaper's own", arg);
+	if (!signal_catchable(f))
+		return reject(err, len, "--rewrite: '%s': %s", arg, uncatchable);
 	cfg->rewrite[f] = (uint8_t)t;
 	return true;
 }
@@ -267,23 +286,23 @@ static bool parse_lifecycle(struct config *cfg, int opt, const char *arg,
 
 	switch (opt) {
 	case OPT_GRACE:
-		if (!parse_duration(arg, &cfg->grace_ms))
-			return fail(err, len, "--grace: '%s': %s", arg, bad_duration);
+		if (!parse_duration(arg, &cfg->grace_us))
+			return reject(err, len, "--grace: '%s': %s", arg, bad_duration);
 		break;
 	case OPT_TIMEOUT:
-		if (!parse_duration(arg, &cfg->timeout_ms) || cfg->timeout_ms == 0)
-			return fail(err, len, "--timeout: '%s': %s, above 0", arg,
+		if (!parse_duration(arg, &cfg->timeout_us) || cfg->timeout_us == 0)
+			return reject(err, len, "--timeout: '%s': %s, above 0", arg,
 				    bad_duration);
 		break;
 	case OPT_TIMEOUT_SIGNAL:
 		cfg->timeout_signal = signal_parse(arg);
 		if (cfg->timeout_signal == 0)
-			return fail(err, len, "--timeout-signal: '%s': unknown signal",
+			return reject(err, len, "--timeout-signal: '%s': unknown signal",
 				    arg);
 		break;
 	case OPT_MAX_RESTARTS:
 		if (!parse_ulong(arg, &n) || n == ULONG_MAX)
-			return fail(err, len, "--max-restarts: '%s': not a number", arg);
+			return reject(err, len, "--max-restarts: '%s': not a number", arg);
 		cfg->max_restarts = n;
 		break;
 	case OPT_NO_CLEANUP: cfg->cleanup = false; break;
@@ -305,7 +324,7 @@ static bool parse_privileges(struct config *cfg, int opt, const char *arg,
 		return true;
 	}
 	if (!creds_parse_caps(arg, &mask, bad, sizeof bad))
-		return fail(err, len, "%s: '%s': unknown capability",
+		return reject(err, len, "%s: '%s': unknown capability",
 			    opt == OPT_CAP_DROP ? "--cap-drop" : "--cap-add", bad);
 	if (opt == OPT_CAP_DROP)
 		cfg->cap_drop |= mask;
@@ -337,11 +356,13 @@ static bool parse_option(struct config *cfg, int opt, const char *arg,
 	case 'p':
 		cfg->parent_death_signal = signal_parse(arg);
 		if (cfg->parent_death_signal == 0)
-			return fail(err, len, "-p: '%s': unknown signal", arg);
+			return reject(err, len, "-p: '%s': unknown signal", arg);
+		if (!signal_catchable(cfg->parent_death_signal))
+			return reject(err, len, "-p: '%s': %s", arg, uncatchable);
 		break;
 	case 'e':
 		if (!parse_ulong(arg, &n) || n > 255)
-			return fail(err, len,
+			return reject(err, len,
 				    "-e: '%s': not an exit code from 0 to 255",
 				    arg);
 		cfg->remap_exit[n / 8] |= (uint8_t)(1u << (n % 8));
@@ -351,13 +372,21 @@ static bool parse_option(struct config *cfg, int opt, const char *arg,
 }
 
 /* The option as the user typed it: "--name" for a long one, "-c" for a
- * short one even when it came bundled ("-vp"). After a missing value,
- * musl's getopt leaves optind past the end: the option was the last word. */
-static const char *offending(int argc, char **argv, char *buf, size_t len)
+ * short one even when it came bundled ("-vx"). Inside a cluster, getopt
+ * has not yet moved optind past it, so the word before is another's;
+ * the unknown letter is in optopt and in the word at optind. After a
+ * missing value, musl's getopt leaves optind past the end: the option
+ * was the last word. */
+static const char *offending(int argc, char **argv, int opt, char *buf,
+			     size_t len)
 {
 	const char *typed = argv[optind - 1 < argc ? optind - 1 : argc - 1];
+	const char *at = optind < argc ? argv[optind] : "";
+	bool in_cluster = opt == '?' && optopt > 0 && optopt < 256 &&
+			  at[0] == '-' && at[1] != '-' &&
+			  strchr(at + 1, optopt) != NULL;
 
-	if (strncmp(typed, "--", 2) == 0) {
+	if (!in_cluster && strncmp(typed, "--", 2) == 0) {
 		snprintf(buf, len, "%.*s", (int)strcspn(typed, "="), typed);
 		return buf;
 	}
@@ -374,11 +403,11 @@ bool config_parse(struct config *cfg, int argc, char **argv,
 	*cfg = (struct config){
 		.verbosity = 1,
 		.cleanup = true,
-		.grace_ms = 5000,
+		.grace_us = 5000000,
 		.timeout_signal = SIGTERM,
 		.max_restarts = ULONG_MAX,
-		.backoff_min_ms = 100,
-		.backoff_max_ms = 30000,
+		.backoff_min_us = 100000,
+		.backoff_max_us = 30000000,
 	};
 	for (int sig = 1; sig < CONFIG_NSIG; sig++)
 		cfg->rewrite[sig] = (uint8_t)sig;
@@ -389,11 +418,11 @@ bool config_parse(struct config *cfg, int argc, char **argv,
 	while ((opt = getopt_long(argc, argv, "+:hlsp:vwge:Pu:", long_options,
 				  NULL)) != -1) {
 		if (opt == '?')
-			return fail(err, len, "'%s': unknown option",
-				    offending(argc, argv, buf, sizeof buf));
+			return reject(err, len, "'%s': unknown option",
+				    offending(argc, argv, opt, buf, sizeof buf));
 		if (opt == ':')
-			return fail(err, len, "%s: missing value",
-				    offending(argc, argv, buf, sizeof buf));
+			return reject(err, len, "%s: missing value",
+				    offending(argc, argv, opt, buf, sizeof buf));
 		if (!parse_option(cfg, opt, optarg, err, len))
 			return false;
 	}
@@ -401,12 +430,12 @@ bool config_parse(struct config *cfg, int argc, char **argv,
 		return true;
 	if (cfg->pause) {
 		if (optind < argc)
-			return fail(err, len, "--pause: '%s': takes no command",
+			return reject(err, len, "--pause: '%s': takes no command",
 				    argv[optind]);
 		return true;
 	}
 	if (optind >= argc)
-		return fail(err, len, "no command given (usage: reaper [OPTIONS] [--] "
+		return reject(err, len, "no command given (usage: reaper [OPTIONS] [--] "
 			    "COMMAND [ARG...]; see reaper --help)");
 	cfg->command = argv + optind;
 	return true;

@@ -1,5 +1,6 @@
 /* The command line and the environment, turned into one struct config.
- * Pure: reads nothing but its arguments. */
+ * Pure: reads nothing but its arguments. Durations are in microseconds
+ * (clock.h). */
 #ifndef REAPER_CONFIG_H
 #define REAPER_CONFIG_H
 
@@ -21,6 +22,7 @@ enum restart_mode {
 };
 
 #define CONFIG_NSIG 65 /* signal numbers 1..64 */
+#define CONFIG_MAX_VERBOSITY 4 /* log.h's levels: errors to trace */
 
 struct config {
 	enum config_mode mode;
@@ -33,12 +35,12 @@ struct config {
 	uint8_t remap_exit[32]; /* -e: bitmap of exit codes reported as 0 */
 	bool pause;             /* -P: no workload, reap until TERM or INT */
 	bool cleanup;           /* end the descendants when the workload ends */
-	uint64_t grace_ms;      /* between their SIGTERM and their SIGKILL */
-	uint64_t timeout_ms;    /* 0: none */
+	uint64_t grace_us;      /* between their SIGTERM and their SIGKILL */
+	uint64_t timeout_us;    /* 0: none */
 	int timeout_signal;
 	enum restart_mode restart;
 	unsigned long max_restarts; /* ULONG_MAX: unlimited */
-	uint64_t backoff_min_ms, backoff_max_ms;
+	uint64_t backoff_min_us, backoff_max_us;
 	uint8_t rewrite[CONFIG_NSIG]; /* signal forwarded for each; 0 drops */
 	const char *user;       /* --user USER[:GROUP], or NULL */
 	uint64_t cap_drop, cap_add; /* bit N: capability N */
@@ -51,6 +53,11 @@ bool config_parse(struct config *cfg, int argc, char **argv,
 		  char *const envp[], char *err, size_t errlen);
 
 bool config_remaps(const struct config *cfg, int code);
+
+/* The variables reaper reads as its own (REAPER_*), NULL-terminated: the
+ * workload does not see them, so that a nested reaper starts afresh.
+ * tini's names are left, as tini leaves them. */
+extern const char *const config_own_variables[];
 
 extern const char config_help[];
 

@@ -147,7 +147,8 @@ static void choose_home(struct creds *c, const char *passwd, const char *home,
 }
 
 __attribute__((format(printf, 4, 5)))
-static bool fail(char *err, size_t len, const char *spec, const char *fmt, ...)
+static bool user_error(char *err, size_t len, const char *spec,
+		       const char *fmt, ...)
 {
 	char why[512];
 	va_list ap;
@@ -172,7 +173,7 @@ bool creds_resolve_user(struct creds *c, const char *spec, const char *passwd,
 	bool entry;
 
 	if (n == 0 || n >= sizeof user || (colon && colon[1] == '\0'))
-		return fail(err, len, spec, "not USER[:GROUP]");
+		return user_error(err, len, spec, "not USER[:GROUP]");
 	memcpy(user, spec, n);
 	user[n] = '\0';
 	if (parse_id(user, &id))
@@ -180,7 +181,7 @@ bool creds_resolve_user(struct creds *c, const char *spec, const char *passwd,
 				  sizeof user_home);
 	else if (!(entry = find_user(passwd, user, 0, &pw, user_home,
 				     sizeof user_home)))
-		return fail(err, len, spec, "no user '%s' in %s", user, passwd);
+		return user_error(err, len, spec, "no user '%s' in %s", user, passwd);
 	c->set_user = true;
 	c->uid = entry ? pw.pw_uid : (uid_t)id;
 	/* A bare uid with no entry gets its own number as group, never 0. */
@@ -188,7 +189,7 @@ bool creds_resolve_user(struct creds *c, const char *spec, const char *passwd,
 	if (colon && parse_id(colon + 1, &id))
 		c->gid = (gid_t)id;
 	else if (colon && !find_group(group, colon + 1, &c->gid))
-		return fail(err, len, spec, "no group '%s' in %s", colon + 1, group);
+		return user_error(err, len, spec, "no group '%s' in %s", colon + 1, group);
 	c->ngroups = 0;
 	add_group(c, c->gid);
 	if (entry)

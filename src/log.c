@@ -1,11 +1,15 @@
 #include "log.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <unistd.h>
 
 static int verbosity = LOG_WARN;
+/* Once stderr's reader is gone it cannot come back: reaper stops writing
+ * rather than raise a SIGPIPE on itself at every line. */
+static bool stderr_gone;
 
 void log_set_verbosity(int v)
 {
@@ -14,7 +18,7 @@ void log_set_verbosity(int v)
 
 int log_enabled(enum log_level level)
 {
-	return (int)level <= verbosity || level == LOG_ERROR;
+	return !stderr_gone && ((int)level <= verbosity || level == LOG_ERROR);
 }
 
 void log_msg(enum log_level level, const char *fmt, ...)
@@ -36,8 +40,13 @@ void log_msg(enum log_level level, const char *fmt, ...)
 				       ? (size_t)n
 				       : sizeof line - prefix - 2);
 	line[len++] = '\n';
-	/* Nothing useful can be done when stderr is gone: the line is lost. */
-	while (write(STDERR_FILENO, line, len) < 0 && errno == EINTR)
-		;
+	/* Nothing useful can be done when stderr fails: the line is lost,
+	 * and nothing else with it. */
+	while (write(STDERR_FILENO, line, len) < 0) {
+		if (errno == EPIPE)
+			stderr_gone = true;
+		if (errno != EINTR)
+			break;
+	}
 	errno = saved;
 }

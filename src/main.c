@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -9,6 +10,8 @@
 #include "log.h"
 #include "loop.h"
 #include "policy.h"
+#include "signals.h"
+#include "tty.h"
 
 #ifndef REAPER_VERSION
 #define REAPER_VERSION "unknown"
@@ -21,13 +24,19 @@ static int print(const char *text)
 	return fputs(text, stdout) < 0 || fflush(stdout) != 0 ? 125 : 0;
 }
 
-static void become_reaper(const struct config *cfg)
+/* -p: the kernel signals reaper when its parent dies; a parent gone
+ * before that was set is acted on as if the signal had come. */
+static void watch_parent(const struct config *cfg, pid_t parent,
+			 struct loop *l)
 {
-	if (getpid() != 1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
-		log_warn("cannot become a subreaper: %m; orphans go to init");
-	if (cfg->parent_death_signal != 0 &&
-	    prctl(PR_SET_PDEATHSIG, cfg->parent_death_signal) < 0)
+	int sig = cfg->parent_death_signal;
+
+	if (sig == 0)
+		return;
+	if (prctl(PR_SET_PDEATHSIG, sig) < 0)
 		log_warn("-p: %m");
+	else if (getppid() != parent)
+		l->injected = sig;
 }
 
 /* Everything --user and the capability options ask for, resolved and
@@ -48,46 +57,55 @@ static bool resolve_creds(const struct config *cfg, struct creds *c)
 	return false;
 }
 
-static int supervise(const struct config *cfg)
+static int supervise(const struct config *cfg, kernel_sigset inherited,
+		     pid_t parent)
 {
 	struct creds creds;
 	struct policy policy;
 	struct loop loop = {
-		.req = {
-			.argv = cfg->command,
-			.setsid = cfg->setsid,
-			.creds = &creds,
-			.foreground = isatty(STDIN_FILENO) &&
-				      tcgetpgrp(STDIN_FILENO) == getpgrp(),
-		},
+		.req = {.argv = cfg->command, .setsid = cfg->setsid,
+			.mask = inherited, .creds = &creds,
+			.unset = config_own_variables},
 	};
-	pid_t workload = 0;
-	int failed;
 
 	if (!cfg->pause && !resolve_creds(cfg, &creds))
 		return 125;
-	become_reaper(cfg);
-	policy_init(&policy, cfg, loop.req.foreground && getpid() != 1);
+	if (getpid() != 1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+		log_warn("cannot become a subreaper: %m; orphans go to init");
+	watch_parent(cfg, parent, &loop);
+	policy_init(&policy, cfg);
 	if (!loop_open(&loop, &policy)) {
 		log_error("cannot set up signal handling: %m");
 		return 125;
 	}
+	if (cfg->setsid)
+		tty_release();
 	if (cfg->pause)
 		log_info("pausing: reaping orphans until SIGTERM or SIGINT");
-	else if ((failed = loop_start(&loop, &workload)) >= 0)
-		return failed;
+	else if (!loop_start(&loop))
+		return loop.code;
 	/* A restarted workload starts where the first did, with the same
 	 * descriptors (socket activation's LISTEN_FDS among them). */
 	if (cfg->restart == RESTART_NO)
 		loop_release_inherited(&loop);
-	return loop_run(&loop, workload);
+	return loop_run(&loop);
 }
 
 int main(int argc, char **argv)
 {
+	kernel_sigset all = signal_handled_set(), inherited;
+	pid_t parent = getppid();
 	struct config cfg;
 	char err[256];
 
+	/* First: a signal sent from here on waits in the kernel for the
+	 * loop, rather than killing reaper or, to PID 1, being dropped. The
+	 * kernel's call, not the libc's: it takes the whole set. */
+	if (syscall(SYS_rt_sigprocmask, SIG_BLOCK, &all, &inherited,
+		    sizeof all) < 0) {
+		log_error("cannot block signals: %m");
+		return 125;
+	}
 	if (!config_parse(&cfg, argc, argv, environ, err, sizeof err)) {
 		log_error("%s", err);
 		return 125;
@@ -103,5 +121,5 @@ int main(int argc, char **argv)
 		break;
 	}
 	log_set_verbosity(cfg.verbosity);
-	return supervise(&cfg);
+	return supervise(&cfg, inherited, parent);
 }

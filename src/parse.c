@@ -26,35 +26,30 @@ bool parse_ulong(const char *s, unsigned long *out)
 	return parse_next_ulong(&s, out) && *s == '\0';
 }
 
-static uint64_t unit_ms(const char **s)
+static uint64_t unit_us(const char **s)
 {
 	static const struct {
 		const char *name;
 		size_t len;
-		uint64_t ms;
-	} units[] = {{"ms", 2, 1}, {"s", 1, 1000}, {"m", 1, 60000},
-		     {"h", 1, 3600000}};
+		uint64_t us;
+	} units[] = {{"ms", 2, 1000}, {"s", 1, 1000000}, {"m", 1, 60000000},
+		     {"h", 1, 3600000000}};
 
 	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
 		if (strncmp(*s, units[i].name, units[i].len) == 0) {
 			*s += units[i].len;
-			return units[i].ms;
+			return units[i].us;
 		}
 	}
 	return 0;
 }
 
-bool parse_duration(const char *s, uint64_t *ms)
+bool parse_duration(const char *s, uint64_t *us)
 {
+	/* A bare number is seconds; otherwise every number has its unit. */
+	bool bare = s[strspn(s, "0123456789")] == '\0';
 	uint64_t total = 0;
-	unsigned long n;
 
-	if (parse_ulong(s, &n)) {
-		if (n > UINT64_MAX / 1000)
-			return false;
-		*ms = (uint64_t)n * 1000;
-		return true;
-	}
 	if (*s == '\0')
 		return false;
 	while (*s != '\0') {
@@ -66,12 +61,12 @@ bool parse_duration(const char *s, uint64_t *ms)
 				return false;
 			part = part * 10 + (uint64_t)(*s - '0');
 		}
-		unit = unit_ms(&s);
+		unit = bare ? 1000000 : unit_us(&s);
 		if (unit == 0 || part > (UINT64_MAX - total) / unit)
 			return false;
 		total += part * unit;
 	}
-	*ms = total;
+	*us = total;
 	return true;
 }
 

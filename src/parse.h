@@ -18,7 +18,7 @@ bool parse_next_ulong(const char **s, unsigned long *out);
 void parse_one_line(char *s);
 
 /* "500ms", "5s", "2m", "1h", "1m30s", or a bare number of seconds, in
- * milliseconds. */
-bool parse_duration(const char *s, uint64_t *ms);
+ * microseconds; false for anything else, or beyond what 64 bits hold. */
+bool parse_duration(const char *s, uint64_t *us);
 
 #endif

@@ -2,83 +2,57 @@
 
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/wait.h>
 
+#include "clock.h"
 #include "signals.h"
-
-/* While descendants resist SIGKILL's first sweep (they forked during it),
- * sweep again this often. */
-#define REKILL_MS 1000
-
-/* now + ms, held at the end of time rather than wrapped: --grace 1e9h
- * must mean "never", not "at once". */
-static uint64_t after(uint64_t now, uint64_t ms)
-{
-	return ms > UINT64_MAX - now ? UINT64_MAX : now + ms;
-}
 
 static void emit(struct actions *out, enum action_kind kind, int sig,
 		 pid_t target, int status, uint64_t at)
 {
-	out->list[out->n++] = (struct action){kind, sig, target, status, at};
+	/* Each handler emits a handful; running out is a bug in this file. */
+	if (out->n == POLICY_MAX_ACTIONS)
+		abort();
+	out->list[out->n++] = (struct action){kind, sig, target, status, at, 0};
 }
 
-static void signal_tree(struct actions *out, int sig)
+/* The one list of what the policy waits for, and until when: the timer
+ * is set from it, and act_on_due acts on the same conditions. */
+static bool timeout_pending(const struct policy *p)
 {
-	emit(out, ACT_SIGNAL_TREE, sig, 0, 0, 0);
+	/* A run that already ended keeps its status: the deadline waits
+	 * through its cleanup, and counts again in the back-off. */
+	return p->timeout_at != 0 && !p->timed_out &&
+	       (p->phase == PHASE_RUNNING || p->phase == PHASE_BACKOFF);
 }
 
-static uint64_t earliest(uint64_t a, uint64_t b)
+uint64_t policy_next_deadline(const struct policy *p)
 {
-	return a == 0 ? b : b == 0 ? a : (a < b ? a : b);
-}
-
-/* Every handler ends here: the timer follows the earliest deadline. */
-static void rearm(struct policy *p, struct actions *out)
-{
-	uint64_t next = p->timed_out ? 0 : p->timeout_at;
+	uint64_t next = timeout_pending(p) ? p->timeout_at : 0;
 
 	if (p->stage == STAGE_TERM_SENT)
-		next = earliest(next, p->grace_at);
+		next = deadline_earliest(next, p->grace_at);
 	if (p->stage == STAGE_KILL_SENT)
-		next = earliest(next, p->rekill_at);
+		next = deadline_earliest(next, deadline_earliest(p->rekill_at,
+								 p->give_up_at));
 	if (p->phase == PHASE_BACKOFF)
-		next = earliest(next, p->restart_at);
-	if (p->phase == PHASE_DONE)
-		next = 0;
-	if (next != p->armed) {
-		p->armed = next;
-		emit(out, ACT_ARM_TIMER, 0, 0, 0, next);
-	}
+		next = deadline_earliest(next, p->restart_at);
+	return next;
 }
 
-void policy_init(struct policy *p, const struct config *cfg, bool interactive)
+void policy_init(struct policy *p, const struct config *cfg)
 {
-	/* With --setsid the workload is no job of the shell's terminal. */
-	*p = (struct policy){.cfg = cfg,
-			     .job_control = interactive && !cfg->setsid};
-}
-
-void policy_started(struct policy *p, pid_t pid, uint64_t now,
-		    struct actions *out)
-{
-	out->n = 0;
-	if (p->timeout_at == 0 && p->cfg->timeout_ms != 0)
-		p->timeout_at = after(now, p->cfg->timeout_ms);
-	p->workload = pid;
-	p->phase = PHASE_RUNNING;
-	p->stage = STAGE_NONE;
-	p->run_started = now;
-	rearm(p, out);
+	*p = (struct policy){.cfg = cfg};
 }
 
 uint64_t policy_backoff(const struct config *cfg, unsigned attempt)
 {
-	uint64_t d = cfg->backoff_min_ms;
+	uint64_t d = cfg->backoff_min_us;
 
-	for (unsigned i = 0; i < attempt && d < cfg->backoff_max_ms; i++)
+	for (unsigned i = 0; i < attempt && d < cfg->backoff_max_us; i++)
 		d *= 2;
-	return d < cfg->backoff_max_ms ? d : cfg->backoff_max_ms;
+	return d < cfg->backoff_max_us ? d : cfg->backoff_max_us;
 }
 
 static bool wants_restart(const struct policy *p)
@@ -102,42 +76,124 @@ static int final_code(const struct policy *p)
 	return policy_exit_code(p->cfg, p->last_status);
 }
 
-/* The run is over and nothing of it is left: restart or exit. */
+/* The run is over, and what is left of it ended or given up on: restart
+ * or exit. */
 static void finish(struct policy *p, uint64_t now, struct actions *out)
 {
+	uint64_t delay;
+
 	p->stage = STAGE_NONE;
 	if (!wants_restart(p)) {
 		p->phase = PHASE_DONE;
 		emit(out, ACT_EXIT, 0, 0, final_code(p), 0);
 		return;
 	}
-	if (now - p->run_started > p->cfg->backoff_max_ms)
+	if (now - p->run_started > p->cfg->backoff_max_us)
 		p->failures = 0;
-	uint64_t delay = policy_backoff(p->cfg, p->failures++);
+	delay = policy_backoff(p->cfg, p->failures++);
 	p->restarts++;
-	p->restart_at = after(now, delay);
+	p->restart_at = deadline_after(now, delay);
 	p->phase = PHASE_BACKOFF;
 	emit(out, ACT_REPORT_RESTART, 0, 0, p->last_status, delay);
+	out->list[out->n - 1].count = p->restarts;
+}
+
+static void emit_tree_signal(const struct policy *p, int sig,
+			     struct actions *out)
+{
+	emit(out, ACT_SIGNAL_TREE, sig, p->workload, 0, 0);
 }
 
 static void kill_tree(struct policy *p, uint64_t now, struct actions *out)
 {
-	signal_tree(out, SIGKILL);
+	emit_tree_signal(p, SIGKILL, out);
 	p->stage = STAGE_KILL_SENT;
-	p->rekill_at = after(now, REKILL_MS);
+	p->rekill_at = deadline_after(now, POLICY_REKILL_US);
+	p->give_up_at = deadline_after(now, POLICY_KILL_PHASE_US);
 }
 
-/* SIGTERM now, SIGKILL when the grace is over (at once with no grace). */
+static void kill_again(struct policy *p, uint64_t now, struct actions *out)
+{
+	emit_tree_signal(p, SIGKILL, out);
+	p->rekill_at = deadline_after(now, POLICY_REKILL_US);
+}
+
+/* What SIGKILL has not ended by now, it will not: reaper may not signal
+ * it, or cannot find it. */
+static void give_up(struct policy *p, uint64_t now, struct actions *out)
+{
+	emit(out, ACT_GIVE_UP, 0, p->workload, 0, 0);
+	finish(p, now, out);
+}
+
+/* sig now, SIGKILL when the grace is over (at once with no grace). */
 static void end_tree(struct policy *p, int sig, uint64_t now,
 		     struct actions *out)
 {
-	if (p->cfg->grace_ms == 0) {
+	if (p->cfg->grace_us == 0) {
 		kill_tree(p, now, out);
 		return;
 	}
-	signal_tree(out, sig);
+	emit_tree_signal(p, sig, out);
 	p->stage = STAGE_TERM_SENT;
-	p->grace_at = after(now, p->cfg->grace_ms);
+	p->grace_at = deadline_after(now, p->cfg->grace_us);
+}
+
+static void time_out(struct policy *p, uint64_t now, struct actions *out)
+{
+	p->timed_out = true;
+	p->stopping = true;
+	if (p->cfg->pause)
+		p->phase = PHASE_ENDED;
+	if (p->phase == PHASE_BACKOFF)
+		finish(p, now, out);
+	else if (p->stage == STAGE_NONE)
+		end_tree(p, p->cfg->timeout_signal, now, out);
+}
+
+/* Acts on every deadline that has passed; each action moves its deadline
+ * into the future or drops it. */
+static void act_on_due(struct policy *p, uint64_t now, struct actions *out)
+{
+	if (timeout_pending(p) && now >= p->timeout_at)
+		time_out(p, now, out);
+	if (p->stage == STAGE_TERM_SENT && now >= p->grace_at)
+		kill_tree(p, now, out);
+	if (p->stage == STAGE_KILL_SENT && now >= p->give_up_at)
+		give_up(p, now, out);
+	else if (p->stage == STAGE_KILL_SENT && now >= p->rekill_at)
+		kill_again(p, now, out);
+	if (p->phase == PHASE_BACKOFF && now >= p->restart_at) {
+		p->phase = PHASE_RUNNING;
+		emit(out, ACT_SPAWN, 0, 0, 0, 0);
+	}
+}
+
+/* Every handler ends here: nothing due is left undone, and the loop
+ * hears of the next deadline when it changes. */
+static void settle(struct policy *p, uint64_t now, struct actions *out)
+{
+	uint64_t next;
+
+	while ((next = policy_next_deadline(p)) != 0 && next <= now)
+		act_on_due(p, now, out);
+	if (next != p->armed) {
+		p->armed = next;
+		emit(out, ACT_ARM_TIMER, 0, 0, 0, next);
+	}
+}
+
+void policy_started(struct policy *p, pid_t pid, uint64_t now,
+		    struct actions *out)
+{
+	out->n = 0;
+	if (p->timeout_at == 0 && p->cfg->timeout_us != 0)
+		p->timeout_at = deadline_after(now, p->cfg->timeout_us);
+	p->workload = pid;
+	p->phase = PHASE_RUNNING;
+	p->stage = STAGE_NONE;
+	p->run_started = now;
+	settle(p, now, out);
 }
 
 static bool is_terminating(int sig)
@@ -145,7 +201,14 @@ static bool is_terminating(int sig)
 	return sig == SIGTERM || sig == SIGINT || sig == SIGQUIT || sig == SIGHUP;
 }
 
-static void forward(struct policy *p, int sig, struct actions *out)
+/* A second Ctrl-C, or a second SIGTERM, cuts the cleanup short. */
+static bool is_impatient(int sig)
+{
+	return sig == SIGTERM || sig == SIGINT;
+}
+
+static void forward_to_workload(const struct policy *p, int sig,
+				struct actions *out)
 {
 	int to = sig < CONFIG_NSIG ? p->cfg->rewrite[sig] : sig;
 
@@ -155,12 +218,8 @@ static void forward(struct policy *p, int sig, struct actions *out)
 	     p->cfg->kill_group ? -p->workload : p->workload, 0, 0);
 }
 
-void policy_on_signal(struct policy *p, int sig, uint64_t now,
-		      struct actions *out)
+static void react(struct policy *p, int sig, uint64_t now, struct actions *out)
 {
-	bool hurry = sig == SIGTERM || sig == SIGINT;
-
-	out->n = 0;
 	if (is_terminating(sig))
 		p->stopping = true;
 	if (sig == SIGCONT && p->suspended) {
@@ -169,22 +228,32 @@ void policy_on_signal(struct policy *p, int sig, uint64_t now,
 		p->suspended = false;
 		emit(out, ACT_FOREGROUND, 0, p->workload, 0, 0);
 		emit(out, ACT_FORWARD, SIGCONT, -p->workload, 0, 0);
-	} else if (p->stage == STAGE_TERM_SENT && hurry) {
-		kill_tree(p, now, out); /* a second Ctrl-C skips the grace */
+	} else if (p->stage == STAGE_TERM_SENT && is_impatient(sig)) {
+		kill_tree(p, now, out);
+	} else if (p->stage == STAGE_KILL_SENT && is_impatient(sig)) {
+		give_up(p, now, out);
 	} else if (p->phase == PHASE_RUNNING && p->cfg->pause) {
-		if (hurry) {
+		if (is_impatient(sig)) {
 			p->phase = PHASE_ENDED;
 			p->last_status = 0;
 		}
 	} else if (p->phase == PHASE_RUNNING) {
-		forward(p, sig, out);
+		forward_to_workload(p, sig, out);
 	} else if (p->phase == PHASE_BACKOFF && p->stopping) {
 		finish(p, now, out);
 	}
-	rearm(p, out);
 }
 
-void policy_on_reaped(struct policy *p, pid_t pid, int wstatus,
+void policy_on_signal(struct policy *p, int sig, bool own, uint64_t now,
+		      struct actions *out)
+{
+	out->n = 0;
+	if (!own)
+		react(p, sig, now, out);
+	settle(p, now, out);
+}
+
+void policy_on_reaped(struct policy *p, pid_t pid, int wstatus, uint64_t now,
 		      struct actions *out)
 {
 	out->n = 0;
@@ -192,34 +261,51 @@ void policy_on_reaped(struct policy *p, pid_t pid, int wstatus,
 		p->orphans_reaped++;
 		if (p->cfg->warn_on_reap)
 			emit(out, ACT_REPORT_ORPHAN, 0, pid, wstatus, 0);
-		return;
+	} else {
+		p->phase = PHASE_ENDED;
+		p->last_status = wstatus;
+		emit(out, ACT_RECLAIM_TERMINAL, 0, p->workload, 0, 0);
 	}
-	p->phase = PHASE_ENDED;
-	p->last_status = wstatus;
+	settle(p, now, out);
 }
 
-void policy_on_stopped(struct policy *p, pid_t pid, struct actions *out)
+static bool is_terminal_stop(int sig)
+{
+	return sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+}
+
+void policy_on_stopped(struct policy *p, pid_t pid, int stopsig, bool in_job,
+		       uint64_t now, struct actions *out)
 {
 	out->n = 0;
-	if (!p->job_control || pid != p->workload || p->phase != PHASE_RUNNING)
-		return;
-	/* The terminal stopped the workload's group (Ctrl-Z): the shell
-	 * waits on reaper, so reaper stops too and its job shows stopped. */
-	p->suspended = true;
-	emit(out, ACT_SUSPEND, 0, 0, 0, 0);
+	/* With --setsid the workload is no job of reaper's terminal. */
+	if (pid == p->workload && p->phase == PHASE_RUNNING && !p->cfg->setsid) {
+		if (in_job) {
+			/* The shell waits on reaper: reaper stops too, so that
+			 * its job shows stopped, and fg or bg resumes both. */
+			p->suspended = true;
+			emit(out, ACT_SUSPEND, 0, 0, 0, 0);
+		} else if (is_terminal_stop(stopsig)) {
+			/* Without reaper, the workload's group would have been
+			 * orphaned, and the kernel would have ignored this
+			 * stop; no one would ever continue it. */
+			emit(out, ACT_FORWARD, SIGCONT, -p->workload, 0, 0);
+		}
+	}
+	settle(p, now, out);
 }
 
 void policy_on_drained(struct policy *p, bool children_left, uint64_t now,
 		       struct actions *out)
 {
 	out->n = 0;
-	if (p->phase != PHASE_ENDED)
-		return;
-	if (!children_left || !p->cfg->cleanup)
-		finish(p, now, out);
-	else if (p->stage == STAGE_NONE)
-		end_tree(p, SIGTERM, now, out);
-	rearm(p, out);
+	if (p->phase == PHASE_ENDED) {
+		if (!children_left || !p->cfg->cleanup)
+			finish(p, now, out);
+		else if (p->stage == STAGE_NONE)
+			end_tree(p, SIGTERM, now, out);
+	}
+	settle(p, now, out);
 }
 
 bool policy_awaits_drain(const struct policy *p)
@@ -230,36 +316,25 @@ bool policy_awaits_drain(const struct policy *p)
 void policy_on_timer(struct policy *p, uint64_t now, struct actions *out)
 {
 	out->n = 0;
-	/* Past the deadline, a run that already ended keeps its status. */
-	if (p->timeout_at != 0 && now >= p->timeout_at && !p->timed_out &&
-	    p->phase != PHASE_ENDED) {
-		p->timed_out = true;
-		p->stopping = true;
-		if (p->cfg->pause)
-			p->phase = PHASE_ENDED;
-		if (p->phase == PHASE_BACKOFF)
-			finish(p, now, out);
-		else if (p->stage == STAGE_NONE)
-			end_tree(p, p->cfg->timeout_signal, now, out);
-	}
-	/* The grace is over, or a SIGKILL sweep is due again. */
-	if ((p->stage == STAGE_TERM_SENT && now >= p->grace_at) ||
-	    (p->stage == STAGE_KILL_SENT && now >= p->rekill_at))
-		kill_tree(p, now, out);
-	if (p->phase == PHASE_BACKOFF && now >= p->restart_at) {
-		p->phase = PHASE_RUNNING;
-		emit(out, ACT_SPAWN, 0, 0, 0, 0);
-	}
-	rearm(p, out);
+	settle(p, now, out);
+}
+
+void policy_summary(const struct policy *p, struct policy_summary *out)
+{
+	*out = (struct policy_summary){
+		.paused = p->cfg->pause,
+		.last_status = p->last_status,
+		.orphans_reaped = p->orphans_reaped,
+		.restarts = p->restarts,
+	};
 }
 
 int policy_exit_code(const struct config *cfg, int wstatus)
 {
-	if (WIFSIGNALED(wstatus))
-		return 128 + WTERMSIG(wstatus);
-	if (config_remaps(cfg, WEXITSTATUS(wstatus)))
-		return 0;
-	return WEXITSTATUS(wstatus);
+	int code = WIFSIGNALED(wstatus) ? 128 + WTERMSIG(wstatus)
+					: WEXITSTATUS(wstatus);
+
+	return config_remaps(cfg, code) ? 0 : code;
 }
 
 const char *policy_describe(int wstatus, char *buf, size_t len)

@@ -94,23 +94,12 @@ const char *signal_name(int sig, char *buf, size_t len)
 	return buf;
 }
 
-int signal_is_fault(int sig)
+bool signal_catchable(int sig)
 {
-	switch (sig) {
-	case SIGSEGV: case SIGBUS: case SIGFPE:
-	case SIGILL: case SIGTRAP: case SIGSYS:
-		return 1;
-	default:
-		return 0;
-	}
+	return sig != SIGKILL && sig != SIGSTOP;
 }
 
 kernel_sigset signal_handled_set(void)
 {
-	kernel_sigset set = ~(kernel_sigset)0;
-
-	for (int sig = 1; sig <= SIG_RT_MAX; sig++)
-		if (signal_is_fault(sig))
-			set &= ~((kernel_sigset)1 << (sig - 1));
-	return set;
+	return ~(kernel_sigset)0;
 }

@@ -2,6 +2,7 @@
 #ifndef REAPER_SIGNALS_H
 #define REAPER_SIGNALS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -14,7 +15,10 @@
 typedef uint64_t kernel_sigset;
 
 /* Every signal reaper blocks and reads from its signalfd: all of them,
- * those the libc keeps for itself included, but the faults. */
+ * those the libc keeps for itself and the faults included. A fault the
+ * kernel raises in reaper itself (a bad pointer, a seccomp trap) still
+ * kills it: the kernel unblocks such a signal to deliver it. Another
+ * process's kill(SIGSEGV) is read and forwarded like any other. */
 kernel_sigset signal_handled_set(void);
 
 /* Parses "TERM", "SIGTERM", "term", "15", "RTMIN+3", "SIGRTMAX-1".
@@ -25,8 +29,7 @@ int signal_parse(const char *s);
  * An unnamed number is written as "signal N". */
 const char *signal_name(int sig, char *buf, size_t len);
 
-/* The faults the kernel raises synchronously in the process that caused
- * them: reaper never blocks these, so a bug in reaper dies loudly. */
-int signal_is_fault(int sig);
+/* Whether a process can ever receive sig: all but KILL and STOP. */
+bool signal_catchable(int sig);
 
 #endif

@@ -5,12 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/syscall.h>
-#include <termios.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "parse.h"
+#include "tty.h"
 
 bool spawn_listen_pid_names(const char *value, pid_t pid)
 {
@@ -22,20 +23,6 @@ bool spawn_listen_pid_names(const char *value, pid_t pid)
 int spawn_exec_failure_code(int exec_errno)
 {
 	return exec_errno == ENOENT || exec_errno == ENOTDIR ? 127 : 126;
-}
-
-static void take_terminal(const struct spawn_request *req)
-{
-	/* SIGTTOU is still blocked here, so a background group may take the
-	 * foreground; failure leaves the workload where reaper was. */
-	if (req->setsid) {
-		if (setsid() >= 0 && isatty(STDIN_FILENO))
-			(void)ioctl(STDIN_FILENO, TIOCSCTTY, 0);
-		return;
-	}
-	(void)setpgid(0, 0);
-	if (req->foreground)
-		(void)tcsetpgrp(STDIN_FILENO, getpid());
 }
 
 static void rewrite_listen_pid(void)
@@ -50,7 +37,7 @@ static void rewrite_listen_pid(void)
 
 /* What the child tells the parent through the close-on-exec pipe when it
  * does not reach exec. step points into the binary, the same in both. */
-struct report {
+struct failure {
 	int err;
 	const char *step;
 };
@@ -58,7 +45,7 @@ struct report {
 static __attribute__((noreturn)) void
 fail_child(int pipe, int err, const char *step, int code)
 {
-	struct report r;
+	struct failure r;
 
 	/* Whole, padding included: the bytes go through a pipe. */
 	memset(&r, 0, sizeof r);
@@ -71,58 +58,82 @@ fail_child(int pipe, int err, const char *step, int code)
 }
 
 static __attribute__((noreturn)) void
-exec_child(const struct spawn_request *req, int report)
+exec_child(const struct spawn_request *req, int failures)
 {
 	const char *step;
 	int err;
 
-	take_terminal(req);
+	tty_take(req->setsid);
 	rewrite_listen_pid();
+	for (const char *const *name = req->unset; name && *name; name++)
+		(void)unsetenv(*name);
 	if (req->creds->home[0] != '\0' &&
 	    setenv("HOME", req->creds->home, 1) < 0)
-		fail_child(report, errno, "setting HOME", 125);
+		fail_child(failures, errno, "setting HOME", 125);
 	if ((err = creds_apply(req->creds, &step)) != 0)
-		fail_child(report, err, step, 125);
+		fail_child(failures, err, step, 125);
 	if (req->chld_ignored)
 		(void)signal(SIGCHLD, SIG_IGN);
-	(void)syscall(SYS_rt_sigprocmask, SIG_SETMASK, req->mask, NULL,
-		      sizeof *req->mask);
+	(void)syscall(SYS_rt_sigprocmask, SIG_SETMASK, &req->mask, NULL,
+		      sizeof req->mask);
 	execvp(req->argv[0], req->argv);
 	err = errno;
-	fail_child(report, err, NULL, spawn_exec_failure_code(err));
+	fail_child(failures, err, NULL, spawn_exec_failure_code(err));
 }
 
-static void read_report(int fd, struct spawn_result *res)
+static void read_failure(int fd, struct spawn_result *res)
 {
-	struct report r = {0, NULL};
+	struct failure r = {0, NULL};
 	ssize_t n;
 
 	do
 		n = read(fd, &r, sizeof r);
 	while (n < 0 && errno == EINTR);
 	if (n != 0 && n != (ssize_t)sizeof r)
-		r = (struct report){EIO, "reporting back"};
+		r = (struct failure){EIO, "reporting back"};
 	res->err = r.err;
 	res->step = r.step;
 }
 
 bool spawn_workload(const struct spawn_request *req, struct spawn_result *res)
 {
-	int report[2];
+	int failures[2];
 	int saved;
 
-	if (pipe2(report, O_CLOEXEC) < 0)
+	if (pipe2(failures, O_CLOEXEC) < 0)
 		return false;
 	res->pid = fork();
 	if (res->pid == 0) {
-		close(report[0]);
-		exec_child(req, report[1]);
+		close(failures[0]);
+		exec_child(req, failures[1]);
 	}
 	saved = errno;
-	close(report[1]);
+	close(failures[1]);
 	if (res->pid > 0)
-		read_report(report[0], res);
-	close(report[0]);
+		read_failure(failures[0], res);
+	close(failures[0]);
 	errno = saved;
 	return res->pid > 0;
+}
+
+int spawn_start(const struct spawn_request *req, pid_t *pid)
+{
+	struct spawn_result child;
+
+	if (!spawn_workload(req, &child)) {
+		log_error("fork: %m");
+		return 125;
+	}
+	if (child.err != 0) {
+		(void)waitpid(child.pid, NULL, 0);
+		if (child.step != NULL) {
+			log_error("%s: %s", child.step, strerror(child.err));
+			return 125;
+		}
+		log_error("%s: %s", req->argv[0], strerror(child.err));
+		return spawn_exec_failure_code(child.err);
+	}
+	log_info("started %s as %d", req->argv[0], (int)child.pid);
+	*pid = child.pid;
+	return 0;
 }

@@ -30,17 +30,18 @@
 #define SWEEP_MAX_WAIT_US 50000
 
 struct sweep {
-	bool owed;     /* something may be left to reap since the last */
-	uint64_t next; /* no sweep before this */
+	bool pending;  /* something may be left to reap since the last */
+	uint64_t not_before; /* no sweep until then */
 };
 
-/* A SIGCHLD came, or the policy waits to hear whether children are left. */
-void sweep_owe(struct sweep *s);
+/* A sweep is needed: a SIGCHLD came, or the policy waits to hear
+ * whether children are left. */
+void sweep_request(struct sweep *s);
 
 /* Whether to sweep now. */
 bool sweep_due(const struct sweep *s, uint64_t now);
 
-/* When an owed sweep is held off until, for the timer; 0: none. */
+/* Until when a needed sweep must wait, for the timer; 0: none waits. */
 uint64_t sweep_deadline(const struct sweep *s, uint64_t now);
 
 /* A sweep ended at now; its last call, the one that found nothing more,

@@ -9,17 +9,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char s[64];
 	unsigned long n;
-	uint64_t ms;
+	uint64_t us;
 
 	if (size >= sizeof s)
 		return 0;
 	memcpy(s, data, size);
 	s[size] = '\0';
-	if (!parse_duration(s, &ms))
+	if (!parse_duration(s, &us))
 		return 0;
-	if (parse_ulong(s, &n) && ms != (uint64_t)n * 1000)
+	if (parse_ulong(s, &n) && us != (uint64_t)n * 1000000)
 		abort();
-	if (strcmp(s, "1m30s") == 0 && ms != 90000)
+	if (strcmp(s, "1m30s") == 0 && us != 90000000)
 		abort();
 	return 0;
 }

@@ -46,10 +46,14 @@ START_TEST(remap_exit_reports_zero)
 	char *const killed[] = {REAPER, "-e", "143", "--", "/bin/sh", "-c",
 				"kill $$", NULL};
 
+	char *const killed_other[] = {REAPER, "-e", "143", "--", "/bin/sh",
+				      "-c", "kill -INT $$", NULL};
+
 	ck_assert_int_eq(run(remapped, NULL, 0, NULL, 0), 0);
 	ck_assert_int_eq(run(other, NULL, 0, NULL, 0), 5);
-	/* -e maps exit codes, not deaths by signal. */
-	ck_assert_int_eq(run(killed, NULL, 0, NULL, 0), 143);
+	/* As tini: -e maps the final code, 128+N too. */
+	ck_assert_int_eq(run(killed, NULL, 0, NULL, 0), 0);
+	ck_assert_int_eq(run(killed_other, NULL, 0, NULL, 0), 128 + SIGINT);
 }
 END_TEST
 

@@ -14,28 +14,21 @@
 
 static bool pid1;
 
-/* argv as this run starts it: as it is, or under unshare. The buffer is
- * reused: proc_start has exec'd before the next call. */
-static char *const *in_mode(char *const argv[])
+/* How this run starts reaper: as it is, or as PID 1 of a namespace of
+ * its own, our child either way. */
+static const struct start_opts *mode(void)
 {
-	static char *buf[48];
-	char *const ns[] = {UNSHARE};
-	size_t n = 0;
+	static struct start_opts o;
 
-	if (pid1)
-		for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++)
-			buf[n++] = ns[i];
-	do
-		buf[n++] = *argv;
-	while (*argv++ != NULL);
-	return buf;
+	o = default_opts;
+	o.pid1 = pid1;
+	return &o;
 }
 
-/* Where to send reaper a signal; its first line of output must have been
- * read, so that under unshare it exists. */
-static pid_t reaper_of(const struct proc *p)
+static int run_mode(char *const argv[], char *out, size_t outlen, char *err,
+		    size_t errlen)
 {
-	return pid1 ? pid1_of(p->pid) : p->pid;
+	return run_opts(mode(), BOUND_MS, argv, out, outlen, err, errlen);
 }
 
 static double seconds(void)
@@ -76,11 +69,11 @@ START_TEST(descendants_are_ended_when_the_workload_exits)
 	char out[256], err[1024];
 	/* A grace of ten minutes: reaper returns long before only because
 	 * everything obeyed SIGTERM and nothing was left to wait for. */
-	ck_assert_int_eq(run(in_mode(ARGV(REAPER, "-v", "--grace", "10m", "--",
-					  "/bin/sh", "-c", (char *)leaves_three)),
+	ck_assert_int_eq(run_mode(ARGV(REAPER, "-v", "--grace", "10m", "--",
+					  "/bin/sh", "-c", (char *)leaves_three),
 			     out, sizeof out, err, sizeof err), 3);
 	ck_assert_int_eq(count_lines(out, ""), 3);
-	ck_assert_int_eq(count_lines(err, "reaper: sent SIGTERM to descendants: 3"), 1);
+	ck_assert_int_eq(count_lines(err, "reaper: terminating 3 leftovers: "), 1);
 	ck_assert_int_eq(count_lines(err, "reaper: the workload ended (exit 3) after "), 1);
 	ck_assert_int_eq(count_lines(err, "; descendants terminated at the end: 3, killed: 0; exiting 3"), 1);
 	ck_assert_int_eq(count_lines(err, "SIGKILL"), 0);
@@ -109,14 +102,14 @@ START_TEST(term_ignorer_is_killed_after_the_grace)
 
 	/* The shell ignores TERM before it forks: sleep inherits that from
 	 * its first instant, so no SIGTERM can come too early. */
-	ck_assert_int_eq(run(in_mode(ARGV(REAPER, "-v", "--grace", "1s", "--",
+	ck_assert_int_eq(run_mode(ARGV(REAPER, "-v", "--grace", "1s", "--",
 					  "/bin/sh", "-c",
-					  "trap '' TERM; sleep 600 & echo $!")),
+					  "trap '' TERM; sleep 600 & echo $!"),
 			     out, sizeof out, err, sizeof err), 0);
 	ck_assert_double_ge(seconds() - start, 1.0);
 	all_gone(out);
-	ck_assert_int_eq(count_lines(err, "reaper: sent SIGTERM to descendants: 1"), 1);
-	ck_assert_int_eq(count_lines(err, "reaper: sent SIGKILL to descendants: 1"), 1);
+	ck_assert_int_eq(count_lines(err, "reaper: terminating 1 leftover: "), 1);
+	ck_assert_int_eq(count_lines(err, "reaper: killing 1 leftover: "), 1);
 	ck_assert_int_eq(count_lines(err, "; descendants terminated at the end: 1, killed: 1; exiting 0"), 1);
 }
 END_TEST
@@ -127,11 +120,11 @@ START_TEST(timeout_exits_124_with_nothing_left)
 
 	char err[1024];
 
-	ck_assert_int_eq(run(in_mode(ARGV(REAPER, "-v", "--timeout", "300ms", "--",
+	ck_assert_int_eq(run_mode(ARGV(REAPER, "-v", "--timeout", "300ms", "--",
 					  "/bin/sh", "-c",
-					  "sleep 600 & echo $!; exec sleep 600")),
+					  "sleep 600 & echo $!; exec sleep 600"),
 			     out, sizeof out, err, sizeof err), 124);
-	ck_assert_int_eq(count_lines(err, "reaper: sent SIGTERM to descendants: 2"), 1);
+	ck_assert_int_eq(count_lines(err, "reaper: terminating 2 leftovers: "), 1);
 	all_gone(out);
 }
 END_TEST
@@ -140,10 +133,10 @@ START_TEST(restart_on_failure_runs_four_times)
 {
 	char out[256], err[1024];
 
-	ck_assert_int_eq(run(in_mode(ARGV(REAPER, "--restart", "on-failure",
+	ck_assert_int_eq(run_mode(ARGV(REAPER, "--restart", "on-failure",
 					  "--max-restarts", "3", "--backoff",
 					  "50ms", "--", "/bin/sh", "-c",
-					  "echo run; exit 3")),
+					  "echo run; exit 3"),
 			     out, sizeof out, err, sizeof err), 3);
 	ck_assert_int_eq(count_lines(out, "run"), 4);
 	ck_assert_int_eq(count_lines(err, "reaper: workload ended (exit 3); restart 1 in 50ms"), 1);
@@ -161,9 +154,9 @@ START_TEST(fails_twice_then_succeeds)
 	snprintf(path, sizeof path, "%s/runs", dir);
 	snprintf(script, sizeof script,
 		 "echo x >> %s; [ $(wc -l < %s) -ge 3 ]", path, path);
-	ck_assert_int_eq(run(in_mode(ARGV(REAPER, "--restart", "on-failure",
+	ck_assert_int_eq(run_mode(ARGV(REAPER, "--restart", "on-failure",
 					  "--backoff", "10ms", "--", "/bin/sh",
-					  "-c", script)), NULL, 0, NULL, 0), 0);
+					  "-c", script), NULL, 0, NULL, 0), 0);
 	{
 		char runs[64];
 		FILE *f = fopen(path, "r");
@@ -183,12 +176,11 @@ START_TEST(term_during_backoff_ends_promptly)
 	struct proc p;
 	char line[256];
 
-	proc_start(&p, in_mode(ARGV(REAPER, "--restart", "always", "--backoff",
-				    "10m", "--", "/bin/sh", "-c", "exit 4")),
-		   &default_opts);
+	proc_start(&p, ARGV(REAPER, "--restart", "always", "--backoff", "10m",
+			    "--", "/bin/sh", "-c", "exit 4"), mode());
 	read_line(p.err, line, sizeof line, BOUND_MS);
 	ck_assert_str_eq(line, "reaper: workload ended (exit 4); restart 1 in 600000ms");
-	ck_assert_int_eq(kill(reaper_of(&p), SIGTERM), 0);
+	ck_assert_int_eq(kill(p.pid, SIGTERM), 0);
 	ck_assert_int_eq(exit_code(proc_wait(&p, BOUND_MS)), 4);
 }
 END_TEST
@@ -203,9 +195,9 @@ START_TEST(restart_ends_the_last_run_first)
 		 "f=%s/pid; if [ -f $f ]; then "
 		 "kill -0 $(cat $f) 2>/dev/null && echo alive || echo gone; "
 		 "exit 0; fi; sleep 600 >/dev/null & echo $! > $f; exit 3", dir);
-	ck_assert_int_eq(run(in_mode(ARGV(REAPER, "--restart", "on-failure",
+	ck_assert_int_eq(run_mode(ARGV(REAPER, "--restart", "on-failure",
 					  "--backoff", "10ms", "--", "/bin/sh",
-					  "-c", script)),
+					  "-c", script),
 			     out, sizeof out, NULL, 0), 0);
 	ck_assert_str_eq(out, "gone\n");
 	snprintf(script, sizeof script, "%s/pid", dir);
@@ -216,7 +208,7 @@ END_TEST
 
 START_TEST(restart_keeps_cwd_and_descriptors)
 {
-	struct start_opts o = default_opts;
+	struct start_opts o = *mode();
 	char out[128];
 	int pipefd[2];
 	struct proc p;
@@ -229,10 +221,9 @@ START_TEST(restart_keeps_cwd_and_descriptors)
 	ck_assert_int_eq(pipe2(pipefd, O_CLOEXEC), 0);
 	o.fd3 = pipefd[1];
 	o.cwd = "/tmp";
-	proc_start(&p, in_mode(ARGV(REAPER, "--restart", "always",
-				    "--max-restarts", "1", "--backoff", "10ms",
-				    "--", "/bin/sh", "-c", "pwd; " PROBE " fds")),
-		   &o);
+	proc_start(&p, ARGV(REAPER, "--restart", "always", "--max-restarts",
+			    "1", "--backoff", "10ms", "--", "/bin/sh", "-c",
+			    "pwd; " PROBE " fds"), &o);
 	close(pipefd[1]);
 	read_all(p.out, out, sizeof out, BOUND_MS);
 	ck_assert_int_eq(exit_code(proc_wait(&p, BOUND_MS)), 0);
@@ -246,18 +237,19 @@ START_TEST(interrupt_during_the_grace_kills_at_once)
 	struct proc p;
 	char line[256];
 
-	proc_start(&p, in_mode(ARGV(REAPER, "-v", "--grace", "10m", "--",
-				    "/bin/sh", "-c", "trap '' TERM; sleep 600 &")),
-		   &default_opts);
+	proc_start(&p, ARGV(REAPER, "-v", "--grace", "10m", "--", "/bin/sh",
+			    "-c", "trap '' TERM; sleep 600 &"), mode());
 	read_line(p.err, line, sizeof line, BOUND_MS); /* started */
 	read_line(p.err, line, sizeof line, BOUND_MS);
-	ck_assert_str_eq(line, "reaper: sent SIGTERM to descendants: 1");
+	ck_assert_msg(strncmp(line, "reaper: terminating 1 leftover: ", 32) == 0,
+		      "%s", line);
 	/* The sleep ignores TERM: only SIGINT's skipping the grace ends
 	 * this before ten minutes. */
-	ck_assert_int_eq(kill(reaper_of(&p), SIGINT), 0);
+	ck_assert_int_eq(kill(p.pid, SIGINT), 0);
 	ck_assert_int_eq(exit_code(proc_wait(&p, BOUND_MS)), 0);
 	read_line(p.err, line, sizeof line, BOUND_MS);
-	ck_assert_str_eq(line, "reaper: sent SIGKILL to descendants: 1");
+	ck_assert_msg(strncmp(line, "reaper: killing 1 leftover: ", 28) == 0,
+		      "%s", line);
 }
 END_TEST
 
@@ -265,10 +257,9 @@ START_TEST(rewrite_term_to_quit)
 {
 	struct proc p;
 
-	start_probe(&p, in_mode(ARGV(REAPER, "--rewrite", "TERM:QUIT", "--",
-				     PROBE, "signals", "3")),
-		    &default_opts, NULL);
-	ck_assert_int_eq(kill(reaper_of(&p), SIGTERM), 0);
+	start_probe(&p, ARGV(REAPER, "--rewrite", "TERM:QUIT", "--", PROBE,
+			     "signals", "3"), mode(), NULL);
+	ck_assert_int_eq(kill(p.pid, SIGTERM), 0);
 	expect_signal(&p, SIGQUIT);
 	ck_assert_int_eq(exit_code(proc_wait(&p, BOUND_MS)), 0);
 }
@@ -279,9 +270,9 @@ START_TEST(rewrite_to_zero_drops)
 	struct proc p;
 	pid_t reaper;
 
-	start_probe(&p, in_mode(ARGV(REAPER, "--rewrite", "USR1:0", "--", PROBE,
-				     "signals")), &default_opts, NULL);
-	reaper = reaper_of(&p);
+	start_probe(&p, ARGV(REAPER, "--rewrite", "USR1:0", "--", PROBE,
+			     "signals"), mode(), NULL);
+	reaper = p.pid;
 	/* reaper reads them in order: had USR1 gone through, the probe
 	 * would print 10 before 12. */
 	ck_assert_int_eq(kill(reaper, SIGUSR1), 0);
@@ -317,7 +308,7 @@ END_TEST
 
 START_TEST(pause_exits_124_at_its_timeout)
 {
-	ck_assert_int_eq(run(in_mode(ARGV(REAPER, "--pause", "--timeout", "200ms")),
+	ck_assert_int_eq(run_mode(ARGV(REAPER, "--pause", "--timeout", "200ms"),
 			     NULL, 0, NULL, 0), 124);
 }
 END_TEST
@@ -330,10 +321,10 @@ START_TEST(pause_reaps_orphans_entering_its_namespace)
 
 	/* The orphan's parent, entered into the namespace by nsenter, exits
 	 * at once: the orphan comes to the namespace's PID 1. */
-	proc_start(&p, in_mode(ARGV(REAPER, "-v", "-w", "--pause")), &default_opts);
+	proc_start(&p, ARGV(REAPER, "-v", "-w", "--pause"), mode());
 	read_line(p.err, line, sizeof line, BOUND_MS);
 	ck_assert_str_eq(line, "reaper: pausing: reaping orphans until SIGTERM or SIGINT");
-	init = pid1_of(p.pid);
+	init = p.pid;
 	snprintf(target, sizeof target, "%d", (int)init);
 	ck_assert_int_eq(run(ARGV("/usr/bin/nsenter", "-t", target, "-p", "--",
 				  "/bin/sh", "-c", "sh -c 'exit 6' &"),

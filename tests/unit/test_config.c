@@ -76,14 +76,21 @@ END_TEST
 
 START_TEST(parent_death_signal)
 {
-	ck_assert(parse("-p", "SIGKILL", "x"));
-	ck_assert_int_eq(cfg.parent_death_signal, SIGKILL);
+	ck_assert(parse("-p", "SIGHUP", "x"));
+	ck_assert_int_eq(cfg.parent_death_signal, SIGHUP);
+	/* Faults too: one sent rather than raised is forwarded. */
+	ck_assert(parse("-p", "SEGV", "x"));
+	ck_assert_int_eq(cfg.parent_death_signal, SIGSEGV);
 	ck_assert(parse("--parent-death-signal=usr1", "x"));
 	ck_assert_int_eq(cfg.parent_death_signal, SIGUSR1);
 	ck_assert(parse("-pRTMIN+2", "x"));
 	ck_assert_int_eq(cfg.parent_death_signal, SIGRTMIN + 2);
 	rejects("-p: 'NOPE': unknown signal", "-p", "NOPE", "x");
 	rejects("-p: '0': unknown signal", "-p", "0", "x");
+	rejects("-p: 'KILL': reaper can never receive it (KILL and STOP cannot "
+		"be caught)", "-p", "KILL", "x");
+	rejects("-p: 'SIGSTOP': reaper can never receive it (KILL and STOP "
+		"cannot be caught)", "-p", "SIGSTOP", "x");
 	rejects("-p: missing value", "-p");
 	rejects("--parent-death-signal: missing value", "--parent-death-signal");
 }
@@ -132,6 +139,11 @@ START_TEST(usage_errors)
 	rejects("'--nope': unknown option", "--nope=3", "x");
 	rejects("'-Z': unknown option", "-Z", "x");
 	rejects("'-Z': unknown option", "-gZ", "x");
+	/* Inside a cluster, the letter is named, not the word before. */
+	rejects("'-x': unknown option", "--no-cleanup", "-xv", "x");
+	rejects("'-x': unknown option", "--no-cleanup", "-vx", "x");
+	rejects("'-x': unknown option", "-v", "-gxv", "x");
+	rejects("'--pause': unknown option", "--pause=3", "x");
 	rejects("'--setsid': unknown option", "--setsid=1", "x");
 	/* Found by fuzz_config: a value's newline broke the one-line error. */
 	rejects("'--?': unknown option", "--\n", "x");
@@ -164,6 +176,20 @@ START_TEST(environment)
 
 	ck_assert(parse_env(ARGS("TINI_SUBREAPER=", "REAPER_SUBREAPER=1"),
 			    ARGS("x")));
+	/* tini's names take tini's values: set is on, whatever it says;
+	 * a verbosity is read as atoi reads it. */
+	ck_assert(parse_env(ARGS("TINI_KILL_PROCESS_GROUP=y"), ARGS("x")));
+	ck_assert(cfg.kill_group);
+	ck_assert(parse_env(ARGS("TINI_KILL_PROCESS_GROUP=0"), ARGS("x")));
+	ck_assert(cfg.kill_group);
+	ck_assert(parse_env(ARGS("TINI_VERBOSITY=lots"), ARGS("x")));
+	ck_assert_int_eq(cfg.verbosity, 0);
+	ck_assert(parse_env(ARGS("TINI_VERBOSITY= 2x"), ARGS("x")));
+	ck_assert_int_eq(cfg.verbosity, 2);
+	ck_assert(parse_env(ARGS("TINI_VERBOSITY=99999999999999999999"), ARGS("x")));
+	ck_assert_int_eq(cfg.verbosity, 4);
+	ck_assert(parse_env(ARGS("TINI_VERBOSITY=-3"), ARGS("x")));
+	ck_assert_int_eq(cfg.verbosity, 0);
 	/* Names that merely start like ours are someone else's. */
 	ck_assert(parse_env(ARGS("REAPER_VERBOSITYX=9"), ARGS("x")));
 	ck_assert_int_eq(cfg.verbosity, 1);
@@ -174,10 +200,12 @@ START_TEST(environment_rejections)
 {
 	ck_assert(!parse_env(ARGS("REAPER_VERBOSITY=5"), ARGS("x")));
 	ck_assert_str_eq(err, "REAPER_VERBOSITY: '5': not a level from 0 to 4");
-	ck_assert(!parse_env(ARGS("TINI_VERBOSITY=x"), ARGS("x")));
-	ck_assert_str_eq(err, "TINI_VERBOSITY: 'x': not a level from 0 to 4");
-	ck_assert(!parse_env(ARGS("TINI_KILL_PROCESS_GROUP=maybe"), ARGS("x")));
-	ck_assert_str_eq(err, "TINI_KILL_PROCESS_GROUP: 'maybe': not a boolean");
+	ck_assert(!parse_env(ARGS("REAPER_VERBOSITY=x", "TINI_VERBOSITY=1"),
+			     ARGS("x")));
+	ck_assert_str_eq(err, "REAPER_VERBOSITY: 'x': not a level from 0 to 4");
+	ck_assert(!parse_env(ARGS("REAPER_KILL_PROCESS_GROUP=maybe"), ARGS("x")));
+	ck_assert_str_eq(err, "REAPER_KILL_PROCESS_GROUP: 'maybe': not a "
+			      "boolean (1/0, true/false)");
 }
 END_TEST
 
@@ -185,21 +213,25 @@ START_TEST(durations)
 {
 	static const struct {
 		const char *text;
-		uint64_t ms;
+		uint64_t us;
 	} good[] = {
-		{"0", 0}, {"5", 5000}, {"500ms", 500}, {"5s", 5000},
-		{"2m", 120000}, {"1h", 3600000}, {"1m30s", 90000},
-		{"1h2m3s4ms", 3723004}, {"0ms", 0},
+		{"0", 0}, {"5", 5000000}, {"500ms", 500000}, {"5s", 5000000},
+		{"2m", 120000000}, {"1h", 3600000000}, {"1m30s", 90000000},
+		{"1h2m3s4ms", 3723004000}, {"0ms", 0},
+		/* the most that fits, in microseconds */
+		{"18446744073709ms", 18446744073709000},
+		{"18446744073709", 18446744073709000000u},
 	};
 	static const char *const bad[] = {
 		"", "s", "ms", "5x", "5 s", " 5s", "-1", "1.5s", "5S", "5sec",
-		"m5", "1m30", "99999999999999999999", "18446744073709551615s",
+		"m5", "1m30", "1s30", "99999999999999999999", "18446744073710",
+		"18446744073710s", "18446744073709551615s", "5124095577h",
 	};
 
 	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
 		ck_assert_msg(parse("--grace", (char *)good[i].text, "x"), "%s",
 			      good[i].text);
-		ck_assert_uint_eq(cfg.grace_ms, good[i].ms);
+		ck_assert_uint_eq(cfg.grace_us, good[i].us);
 	}
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		char msg[160];
@@ -216,13 +248,13 @@ START_TEST(lifecycle_defaults)
 	ck_assert(parse("x"));
 	ck_assert(cfg.cleanup);
 	ck_assert(!cfg.pause);
-	ck_assert_uint_eq(cfg.grace_ms, 5000);
-	ck_assert_uint_eq(cfg.timeout_ms, 0);
+	ck_assert_uint_eq(cfg.grace_us, 5000000);
+	ck_assert_uint_eq(cfg.timeout_us, 0);
 	ck_assert_int_eq(cfg.timeout_signal, SIGTERM);
 	ck_assert_int_eq(cfg.restart, RESTART_NO);
 	ck_assert_uint_eq(cfg.max_restarts, ULONG_MAX);
-	ck_assert_uint_eq(cfg.backoff_min_ms, 100);
-	ck_assert_uint_eq(cfg.backoff_max_ms, 30000);
+	ck_assert_uint_eq(cfg.backoff_min_us, 100000);
+	ck_assert_uint_eq(cfg.backoff_max_us, 30000000);
 	for (int sig = 1; sig < CONFIG_NSIG; sig++)
 		ck_assert_int_eq(cfg.rewrite[sig], sig);
 }
@@ -234,24 +266,24 @@ START_TEST(lifecycle_options)
 			"INT", "--restart", "on-failure", "--max-restarts", "3",
 			"--backoff", "200ms:2s", "x"));
 	ck_assert(!cfg.cleanup);
-	ck_assert_uint_eq(cfg.timeout_ms, 90000);
+	ck_assert_uint_eq(cfg.timeout_us, 90000000);
 	ck_assert_int_eq(cfg.timeout_signal, SIGINT);
 	ck_assert_int_eq(cfg.restart, RESTART_ON_FAILURE);
 	ck_assert_uint_eq(cfg.max_restarts, 3);
-	ck_assert_uint_eq(cfg.backoff_min_ms, 200);
-	ck_assert_uint_eq(cfg.backoff_max_ms, 2000);
+	ck_assert_uint_eq(cfg.backoff_min_us, 200000);
+	ck_assert_uint_eq(cfg.backoff_max_us, 2000000);
 	ck_assert(parse("--restart", "always", "--backoff", "1s", "x"));
 	ck_assert_int_eq(cfg.restart, RESTART_ALWAYS);
-	ck_assert_uint_eq(cfg.backoff_min_ms, 1000);
-	ck_assert_uint_eq(cfg.backoff_max_ms, 30000);
+	ck_assert_uint_eq(cfg.backoff_min_us, 1000000);
+	ck_assert_uint_eq(cfg.backoff_max_us, 30000000);
 	ck_assert(parse("--backoff", "1m", "x"));
-	ck_assert_uint_eq(cfg.backoff_max_ms, 60000);
+	ck_assert_uint_eq(cfg.backoff_max_us, 60000000);
 	ck_assert(parse("--restart", "no", "x"));
 	ck_assert_int_eq(cfg.restart, RESTART_NO);
 	ck_assert(parse_env(ARGS("REAPER_GRACE=250ms"), ARGS("x")));
-	ck_assert_uint_eq(cfg.grace_ms, 250);
+	ck_assert_uint_eq(cfg.grace_us, 250000);
 	ck_assert(parse_env(ARGS("REAPER_GRACE=250ms"), ARGS("--grace", "1s", "x")));
-	ck_assert_uint_eq(cfg.grace_ms, 1000);
+	ck_assert_uint_eq(cfg.grace_us, 1000000);
 }
 END_TEST
 
@@ -294,6 +326,12 @@ START_TEST(rewrite)
 		"--rewrite", "TERM:", "x");
 	rejects("--rewrite: 'CHLD:TERM': SIGCHLD is reaper's own",
 		"--rewrite", "CHLD:TERM", "x");
+	rejects("--rewrite: 'KILL:TERM': reaper can never receive it (KILL "
+		"and STOP cannot be caught)", "--rewrite", "KILL:TERM", "x");
+	rejects("--rewrite: 'STOP:0': reaper can never receive it (KILL "
+		"and STOP cannot be caught)", "--rewrite", "STOP:0", "x");
+	/* To KILL or STOP is fine: reaper sends those. */
+	ck_assert(parse("--rewrite", "TERM:KILL", "x"));
 }
 END_TEST
 
@@ -338,6 +376,16 @@ START_TEST(privileges)
 }
 END_TEST
 
+START_TEST(own_variables_are_reapers)
+{
+	size_t n = 0;
+
+	for (const char *const *v = config_own_variables; *v != NULL; v++, n++)
+		ck_assert_int_eq(strncmp(*v, "REAPER_", 7), 0);
+	ck_assert_uint_eq(n, 5);
+}
+END_TEST
+
 START_TEST(parses_again_from_scratch)
 {
 	ck_assert(parse("-g", "-e", "3", "a"));
@@ -367,6 +415,7 @@ int main(void)
 		rewrite,
 		pause_mode,
 		privileges,
+		own_variables_are_reapers,
 		parses_again_from_scratch,
 		NULL,
 	};

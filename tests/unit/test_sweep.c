@@ -10,19 +10,19 @@ static void setup(void)
 	s = (struct sweep){0};
 }
 
-START_TEST(nothing_is_due_until_owed)
+START_TEST(nothing_is_due_until_requested)
 {
 	ck_assert(!sweep_due(&s, 0));
 	ck_assert(!sweep_due(&s, 1000000));
 	ck_assert_uint_eq(sweep_deadline(&s, 0), 0);
-	sweep_owe(&s);
+	sweep_request(&s);
 	ck_assert(sweep_due(&s, 0));
 }
 END_TEST
 
 START_TEST(a_sweep_pays_the_debt)
 {
-	sweep_owe(&s);
+	sweep_request(&s);
 	sweep_done(&s, 1, 100);
 	ck_assert(!sweep_due(&s, 100));
 	ck_assert(!sweep_due(&s, 1000000));
@@ -33,7 +33,7 @@ END_TEST
 START_TEST(sweeps_are_spaced_by_the_minimum_at_least)
 {
 	sweep_done(&s, 1, 100);
-	sweep_owe(&s);
+	sweep_request(&s);
 	ck_assert(!sweep_due(&s, 100));
 	ck_assert_uint_eq(sweep_deadline(&s, 100), 100 + SWEEP_MIN_WAIT_US);
 	ck_assert(!sweep_due(&s, 100 + SWEEP_MIN_WAIT_US - 1));
@@ -46,7 +46,7 @@ START_TEST(after_a_quiet_spell_a_sweep_is_at_once)
 	uint64_t later = 100 + SWEEP_MIN_WAIT_US + 1000000;
 
 	sweep_done(&s, 1, 100);
-	sweep_owe(&s);
+	sweep_request(&s);
 	ck_assert(sweep_due(&s, later));
 	ck_assert_uint_eq(sweep_deadline(&s, later), 0);
 }
@@ -57,7 +57,7 @@ START_TEST(a_long_walk_holds_off_in_proportion)
 	uint64_t walk = 200, end = 5000, until = end + walk * SWEEP_SHARE;
 
 	sweep_done(&s, walk, end);
-	sweep_owe(&s);
+	sweep_request(&s);
 	ck_assert(!sweep_due(&s, end));
 	ck_assert(!sweep_due(&s, until - 1));
 	ck_assert_uint_eq(sweep_deadline(&s, end), until);
@@ -66,7 +66,7 @@ START_TEST(a_long_walk_holds_off_in_proportion)
 }
 END_TEST
 
-START_TEST(held_off_only_while_owed)
+START_TEST(waits_only_while_requested)
 {
 	sweep_done(&s, 1000, 0);
 	ck_assert_uint_eq(sweep_deadline(&s, 10), 0);
@@ -76,7 +76,7 @@ END_TEST
 START_TEST(the_wait_is_capped)
 {
 	sweep_done(&s, 10000000, 7); /* a walk that was preempted for 10 s */
-	sweep_owe(&s);
+	sweep_request(&s);
 	ck_assert_uint_eq(sweep_deadline(&s, 7), 7 + SWEEP_MAX_WAIT_US);
 	ck_assert(sweep_due(&s, 7 + SWEEP_MAX_WAIT_US));
 }
@@ -87,23 +87,23 @@ START_TEST(the_next_short_walk_shortens_the_hold)
 	uint64_t end = 1000 * SWEEP_SHARE;
 
 	sweep_done(&s, 1000, 0);
-	sweep_owe(&s);
+	sweep_request(&s);
 	ck_assert(sweep_due(&s, end));
 	sweep_done(&s, 3, end);
-	sweep_owe(&s);
+	sweep_request(&s);
 	ck_assert_uint_eq(sweep_deadline(&s, end), end + SWEEP_MIN_WAIT_US);
 }
 END_TEST
 
-/* What the loop relies on to never block deaf: at any one time, an owed
+/* What the loop relies on to never block deaf: at any one time, a requested
  * sweep is either due or has a deadline for the timer. */
-START_TEST(an_owed_sweep_is_due_or_timed_at_every_moment)
+START_TEST(a_requested_sweep_is_due_or_timed_at_every_moment)
 {
 	const uint64_t walks[] = {0, 1, 150, 5000, 10000000};
 
 	for (size_t w = 0; w < sizeof walks / sizeof walks[0]; w++) {
 		sweep_done(&s, walks[w], 1000);
-		sweep_owe(&s);
+		sweep_request(&s);
 		for (uint64_t now = 1000; now < 1000 + 2 * SWEEP_MAX_WAIT_US; now++)
 			ck_assert(sweep_due(&s, now) !=
 				  (sweep_deadline(&s, now) != 0));
@@ -114,15 +114,15 @@ END_TEST
 int main(void)
 {
 	const TTest *const tests[] = {
-		nothing_is_due_until_owed,
+		nothing_is_due_until_requested,
 		a_sweep_pays_the_debt,
 		sweeps_are_spaced_by_the_minimum_at_least,
 		after_a_quiet_spell_a_sweep_is_at_once,
 		a_long_walk_holds_off_in_proportion,
-		held_off_only_while_owed,
+		waits_only_while_requested,
 		the_wait_is_capped,
 		the_next_short_walk_shortens_the_hold,
-		an_owed_sweep_is_due_or_timed_at_every_moment,
+		a_requested_sweep_is_due_or_timed_at_every_moment,
 		NULL,
 	};
 

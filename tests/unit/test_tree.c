@@ -1,4 +1,5 @@
 #include <check.h>
+#include <stdint.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -11,85 +12,251 @@
 #include "runner.h"
 #include "tree.h"
 
-static bool in(const struct tree_proc *p, size_t n, pid_t pid)
-{
-	for (size_t i = 0; i < n; i++)
-		if (p[i].pid == pid)
-			return p[i].in;
-	ck_abort_msg("pid %d not listed", (int)pid);
-	return false;
-}
+/* A world of processes for the walk, which a test can change while the
+ * walk reads it, as the kernel's changes under reaper. A pin holds a
+ * process's generation, as a pidfd holds the process and not its pid. */
+struct fake {
+	pid_t pid, ppid;
+	int gen;
+	bool alive;
+};
 
-START_TEST(closure_over_parents)
-{
-	/* 10 is reaper. 12 -> 30 -> 5 runs against pid order (a wrapped
-	 * pid counter); 40's parent 99 is not listed; 1 and 2 are others. */
-	struct tree_proc p[] = {
-		{1, 0, 0, true}, {2, 1, 0, false}, {10, 1, 0, false}, {11, 10, 0, false},
-		{12, 10, 0, false}, {30, 12, 0, false}, {5, 30, 0, false},
-		{40, 99, 0, false}, {41, 2, 0, false}, {13, 11, 0, false},
-	};
-	size_t n = sizeof p / sizeof p[0];
-
-	ck_assert_uint_eq(tree_closure(10, p, n), 5);
-	ck_assert(in(p, n, 11) && in(p, n, 12) && in(p, n, 13));
-	ck_assert(in(p, n, 30) && in(p, n, 5));
-	ck_assert(!in(p, n, 10) && !in(p, n, 1) && !in(p, n, 2));
-	ck_assert(!in(p, n, 40) && !in(p, n, 41));
-}
-END_TEST
-
-START_TEST(no_descendants)
-{
-	struct tree_proc p[] = {{1, 0, 0, false}, {10, 1, 0, false}};
-
-	ck_assert_uint_eq(tree_closure(10, p, 2), 0);
-	ck_assert_uint_eq(tree_closure(10, p, 0), 0);
-}
-END_TEST
-
-/* The 22nd field of /proc/PID/stat. */
-static unsigned long long start_of(pid_t pid)
-{
-	char path[64], buf[1024];
-	const char *s;
-	FILE *f;
+struct world {
+	struct fake procs[64];
 	size_t n;
+	int gens;
+	/* Runs when the walk reads pid's children, before they are listed. */
+	void (*meanwhile)(struct world *w, pid_t pid);
+	pid_t visited[64];
+	size_t nvisited;
+};
 
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	f = fopen(path, "r");
-	ck_assert_ptr_nonnull(f);
-	n = fread(buf, 1, sizeof buf - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	s = strrchr(buf, ')') + 2;
-	for (int field = 3; field < 22; field++)
-		s = strchr(s, ' ') + 1;
-	return strtoull(s, NULL, 10);
+static struct fake *find(struct world *w, pid_t pid)
+{
+	for (size_t i = w->n; i-- > 0;)
+		if (w->procs[i].pid == pid && w->procs[i].alive)
+			return &w->procs[i];
+	return NULL;
 }
 
-START_TEST(a_recycled_pid_is_never_signalled)
+static void spawn(struct world *w, pid_t pid, pid_t ppid)
 {
-	pid_t child = fork();
-	unsigned long long start;
-	int status;
+	ck_assert_uint_lt(w->n, 64);
+	w->procs[w->n++] = (struct fake){pid, ppid, ++w->gens, true};
+}
 
-	ck_assert_int_ge(child, 0);
-	if (child == 0) {
-		pause();
-		_exit(0);
-	}
-	start = start_of(child);
-	/* Another start time at the same pid: what a pid taken by a new
-	 * process since the walk looks like. It is left alone. */
-	ck_assert(!tree_signal_if_same(child, start + 1, SIGKILL));
-	ck_assert_int_eq(waitpid(child, &status, WNOHANG), 0);
-	/* The process the walk saw is signalled. */
-	ck_assert(tree_signal_if_same(child, start, SIGKILL));
-	ck_assert_int_eq(waitpid(child, &status, 0), child);
-	ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
-	/* Gone and reaped: nothing there to signal. */
-	ck_assert(!tree_signal_if_same(child, start, SIGKILL));
+/* pid ends; its children go to reaper (pid 1 here), their subreaper. */
+static void end(struct world *w, pid_t pid)
+{
+	struct fake *f = find(w, pid);
+
+	ck_assert_ptr_nonnull(f);
+	f->alive = false;
+	for (size_t i = 0; i < w->n; i++)
+		if (w->procs[i].alive && w->procs[i].ppid == pid)
+			w->procs[i].ppid = 1;
+}
+
+static bool fake_pin(void *world, pid_t pid, struct tree_node *n)
+{
+	struct fake *f = find(world, pid);
+
+	if (f == NULL)
+		return false;
+	*n = (struct tree_node){.pid = pid, .ppid = f->ppid, .fd = f->gen,
+				/* the same start time for every process: the
+				 * walk must not need it to tell them apart */
+				.start = 7};
+	return true;
+}
+
+static bool fake_alive(void *world, const struct tree_node *n)
+{
+	struct fake *f = find(world, n->pid);
+
+	return f != NULL && f->gen == n->fd;
+}
+
+static void fake_children(void *world, pid_t pid, struct tree_pids *out)
+{
+	struct world *w = world;
+
+	if (w->meanwhile != NULL)
+		w->meanwhile(w, pid);
+	for (size_t i = 0; i < w->n; i++)
+		if (w->procs[i].alive && w->procs[i].ppid == pid)
+			ck_assert(tree_pids_add(out, w->procs[i].pid));
+}
+
+static void fake_unpin(void *world, struct tree_node *n)
+{
+	(void)world;
+	n->fd = -1;
+}
+
+static const struct tree_ops fake_ops = {fake_pin, fake_alive, fake_children,
+					 fake_unpin};
+
+static void record(void *ctx, const struct tree_node *n)
+{
+	struct world *w = ctx;
+
+	ck_assert_uint_lt(w->nvisited, 64);
+	w->visited[w->nvisited++] = n->pid;
+}
+
+/* Walks w from reaper, pid 1. */
+static void walk(struct world *w)
+{
+	struct tree_node root = {.pid = 1, .fd = -1};
+
+	w->nvisited = 0;
+	ck_assert(tree_walk(&fake_ops, w, &root, record, w));
+}
+
+static size_t visit_index(const struct world *w, pid_t pid)
+{
+	for (size_t i = 0; i < w->nvisited; i++)
+		if (w->visited[i] == pid)
+			return i;
+	return SIZE_MAX;
+}
+
+static bool visited(const struct world *w, pid_t pid)
+{
+	return visit_index(w, pid) != SIZE_MAX;
+}
+
+/* Reaper is 1; 0 stands for whatever is outside its tree. */
+static void tree_of_five(struct world *w)
+{
+	*w = (struct world){0};
+	spawn(w, 1, 0);
+	spawn(w, 20, 1);
+	spawn(w, 30, 20);
+	spawn(w, 5, 30);   /* pids against their order: a wrapped counter */
+	spawn(w, 21, 1);
+	spawn(w, 40, 21);
+	spawn(w, 90, 0);   /* a stranger */
+	spawn(w, 91, 90);  /* and its child */
+}
+
+START_TEST(every_descendant_is_visited_parents_first)
+{
+	static struct world w;
+
+	tree_of_five(&w);
+	walk(&w);
+	ck_assert_uint_eq(w.nvisited, 5);
+	ck_assert(visit_index(&w, 20) < visit_index(&w, 30));
+	ck_assert(visit_index(&w, 30) < visit_index(&w, 5));
+	ck_assert(visit_index(&w, 21) < visit_index(&w, 40));
+	ck_assert(!visited(&w, 1) && !visited(&w, 90) && !visited(&w, 91));
+}
+END_TEST
+
+/* 30 ends while the walk reads its children; its pid goes at once to a
+ * stranger's new process, whose own child now lists under pid 30. The
+ * walk pinned 30 before reading, sees after that the process it pinned
+ * is gone, and drops what it read: neither the stranger nor its child is
+ * visited, though the child's parent pid is one the walk found and all
+ * start alike. */
+static void reused_while_read(struct world *w, pid_t pid)
+{
+	if (pid != 30 || w->procs[2].pid != 30 || !w->procs[2].alive)
+		return;
+	end(w, 30);
+	spawn(w, 30, 90);
+	spawn(w, 95, 30);
+}
+
+START_TEST(a_pid_reused_while_its_children_are_read_is_not_followed)
+{
+	static struct world w;
+
+	tree_of_five(&w);
+	w.meanwhile = reused_while_read;
+	walk(&w);
+	ck_assert(!visited(&w, 95));
+	ck_assert(visited(&w, 20) && visited(&w, 21) && visited(&w, 40));
+	/* 30 was visited as the process found first, or not at all. */
+	ck_assert_uint_le(w.nvisited, 5);
+}
+END_TEST
+
+/* Once 20's children are read, 30 ends and its pid goes at once to a
+ * new process of reuser's, which forks 96. */
+static pid_t reuser;
+
+static void reused_before_pinned(struct world *w, pid_t pid)
+{
+	if (pid != 20 || find(w, 95) != NULL)
+		return;
+	spawn(w, 95, 0); /* marks that this ran once */
+	end(w, 30);
+	spawn(w, 30, reuser);
+	spawn(w, 96, 30);
+}
+
+/* A stranger took the pid before the walk pinned it: the stranger's
+ * parent is no process the walk holds. */
+START_TEST(a_pid_reused_before_it_is_pinned_is_not_visited)
+{
+	static struct world w;
+
+	tree_of_five(&w);
+	reuser = 90;
+	w.meanwhile = reused_before_pinned;
+	walk(&w);
+	ck_assert(!visited(&w, 30) && !visited(&w, 96));
+	/* 5, whose parent 30 ended, is reaper's now: found next round. */
+	ck_assert(visited(&w, 20) && visited(&w, 21) && visited(&w, 40));
+}
+END_TEST
+
+/* A new child of a walked process that takes a freed pid is as much a
+ * descendant as the one before it. */
+START_TEST(a_pid_reused_within_the_tree_is_visited)
+{
+	static struct world w;
+
+	tree_of_five(&w);
+	reuser = 20;
+	w.meanwhile = reused_before_pinned;
+	walk(&w);
+	ck_assert(visited(&w, 30) && visited(&w, 96));
+	ck_assert(!visited(&w, 5)); /* reaper's now, no longer under 30 */
+}
+END_TEST
+
+/* 21 ends while its children are read: they are reaper's now, and wait
+ * for the next round; the walk does not stop. */
+static void ends_while_read(struct world *w, pid_t pid)
+{
+	if (pid == 21 && find(w, 21) != NULL)
+		end(w, 21);
+}
+
+START_TEST(a_parent_ending_during_the_walk_stops_nothing_else)
+{
+	static struct world w;
+
+	tree_of_five(&w);
+	w.meanwhile = ends_while_read;
+	walk(&w);
+	ck_assert(!visited(&w, 21) && !visited(&w, 40));
+	ck_assert(visited(&w, 20) && visited(&w, 30) && visited(&w, 5));
+}
+END_TEST
+
+START_TEST(nothing_to_visit)
+{
+	static struct world w;
+
+	spawn(&w, 1, 0);
+	spawn(&w, 90, 0);
+	walk(&w);
+	ck_assert_uint_eq(w.nvisited, 0);
 }
 END_TEST
 
@@ -177,9 +344,12 @@ END_TEST
 int main(void)
 {
 	const TTest *const tests[] = {
-		closure_over_parents,
-		no_descendants,
-		a_recycled_pid_is_never_signalled,
+		every_descendant_is_visited_parents_first,
+		a_pid_reused_while_its_children_are_read_is_not_followed,
+		a_pid_reused_before_it_is_pinned_is_not_visited,
+		a_pid_reused_within_the_tree_is_visited,
+		a_parent_ending_during_the_walk_stops_nothing_else,
+		nothing_to_visit,
 		pids_cut_between_reads_come_whole,
 		a_long_list_comes_whole,
 		an_empty_list_or_garbage_names_none,
