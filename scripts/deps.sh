@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build=(gcc make cmake pkg-config libcap-dev musl-tools dpkg-dev file)
-tests=(check util-linux procps busybox-static podman runc clang libclang-rt-dev
+tests=(check libseccomp-dev util-linux procps busybox-static podman runc clang libclang-rt-dev
 	clang-tidy cppcheck valgrind)
 packages=("${build[@]}")
 [ "${1:-}" = --build ] || packages+=("${tests[@]}")

@@ -15,6 +15,9 @@
  *   probe bind            bind a TCP socket on 127.0.0.1 to a port below
  *                         1024: print "bound PORT", or "denied"
  *   probe euid            print the effective uid
+ *   probe setuid          installed setuid root: become root in every
+ *                         uid (as sudo does), ignore TERM, print
+ *                         "ready PID" and wait
  *   probe bomb            fork without end, every process, until the
  *                         process limit says no; the first one returns
  *                         after its first refusal, the rest go on
@@ -229,6 +232,17 @@ static int bomb(void)
 	}
 }
 
+/* A process an ordinary user may not signal. */
+static int setuid_root(void)
+{
+	if (setresuid(0, 0, 0) < 0)
+		return 2;
+	signal(SIGTERM, SIG_IGN);
+	say("ready %ld\n", getpid(), 0, 0, 0);
+	for (;;)
+		pause();
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 2 && strcmp(argv[1], "signals") == 0)
@@ -245,6 +259,8 @@ int main(int argc, char **argv)
 		return bind_low();
 	if (argc == 2 && strcmp(argv[1], "bomb") == 0)
 		return bomb();
+	if (argc == 2 && strcmp(argv[1], "setuid") == 0)
+		return setuid_root();
 	if (argc == 2 && strcmp(argv[1], "euid") == 0)
 		return printf("%ld\n", (long)geteuid()) < 0;
 	fprintf(stderr, "usage: probe signals [STOP] | fds | orphans N | bind | euid\n");
