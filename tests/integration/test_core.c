@@ -99,6 +99,9 @@ START_TEST(usage_errors_are_125)
 		{{"--bogus", "true"}, "reaper: '--bogus': unknown option"},
 		{{"-Z", "true"}, "reaper: '-Z': unknown option"},
 		{{"-p"}, "reaper: -p: missing value"},
+		{{"--no-cleanup", "-xv", "true"}, "reaper: '-x': unknown option"},
+		{{"-p", "KILL", "true"}, "reaper: -p: 'KILL': reaper can never "
+					"receive it"},
 	};
 	char err[512], out[512];
 
@@ -118,7 +121,8 @@ END_TEST
 
 START_TEST(bad_environment_is_125)
 {
-	char *env[] = {"REAPER_VERBOSITY=lots", NULL};
+	char *env[] = {"REAPER_VERBOSITY=lots", "TINI_VERBOSITY=lots", NULL};
+	char *tinis[] = {"TINI_VERBOSITY=lots", NULL};
 	struct start_opts o = default_opts;
 	char err[512];
 	struct proc p;
@@ -128,6 +132,12 @@ START_TEST(bad_environment_is_125)
 	read_all(p.err, err, sizeof err, BOUND_MS);
 	ck_assert_int_eq(exit_code(proc_wait(&p, BOUND_MS)), 125);
 	ck_assert_str_eq(err, "reaper: REAPER_VERBOSITY: 'lots': not a level from 0 to 4\n");
+	/* tini's name takes what tini takes: atoi reads 0. */
+	o.env = tinis;
+	proc_start(&p, ARGV(REAPER, "true"), &o);
+	read_all(p.err, err, sizeof err, BOUND_MS);
+	ck_assert_int_eq(exit_code(proc_wait(&p, BOUND_MS)), 0);
+	ck_assert_str_eq(err, "");
 }
 END_TEST
 
@@ -252,12 +262,54 @@ END_TEST
 
 START_TEST(group_env_reaches_grandchild)
 {
-	char *env[] = {"TINI_KILL_PROCESS_GROUP=1", NULL};
+	/* tini reads its variable as set or not: any value turns it on. */
+	const char *values[] = {"TINI_KILL_PROCESS_GROUP=1",
+				"TINI_KILL_PROCESS_GROUP=y",
+				"TINI_KILL_PROCESS_GROUP="};
 	struct start_opts o = default_opts;
 
+	for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+		char *env[] = {(char *)values[i], NULL};
+		o.env = env;
+		check_group_forwarding(ARGV(REAPER, "--", "/bin/sh", "-c",
+					    (char *)grandchild), &o);
+	}
+}
+END_TEST
+
+/* reaper's own variables are not the workload's: a nested reaper starts
+ * afresh. tini's are left, as tini leaves them. */
+START_TEST(reapers_variables_stay_with_reaper)
+{
+	char *env[] = {"REAPER_GRACE=2s", "REAPER_VERBOSITY=1",
+		       "REAPER_SUBREAPER=1", "REAPER_KILL_PROCESS_GROUP=1",
+		       "TINI_VERBOSITY=1", NULL};
+	struct start_opts o = default_opts;
+	char out[8192];
+	struct proc p;
+
 	o.env = env;
-	check_group_forwarding(ARGV(REAPER, "--", "/bin/sh", "-c",
-				    (char *)grandchild), &o);
+	proc_start(&p, ARGV(REAPER, "/usr/bin/env"), &o);
+	read_all(p.out, out, sizeof out, BOUND_MS);
+	ck_assert_int_eq(exit_code(proc_wait(&p, BOUND_MS)), 0);
+	ck_assert_msg(strstr(out, "REAPER_") == NULL, "%s", out);
+	ck_assert_ptr_nonnull(strstr(out, "TINI_VERBOSITY=1\n"));
+}
+END_TEST
+
+/* dumb-init's own suite sends each of signals 1-31 with kill(2): the
+ * faults too are forwarded, not taken as reaper's own. */
+START_TEST(faults_sent_with_kill_are_forwarded)
+{
+	const int faults[] = {SIGILL, SIGTRAP, SIGBUS, SIGFPE, SIGSEGV, SIGSYS};
+	struct proc p;
+
+	start_probe(&p, ARGV(REAPER, "--", PROBE, "signals"), &default_opts,
+		    NULL);
+	for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++)
+		forward(&p, faults[i]);
+	forward(&p, SIGTERM);
+	ck_assert_int_eq(exit_code(proc_wait(&p, BOUND_MS)), 0);
 }
 END_TEST
 
@@ -549,6 +601,8 @@ int main(void)
 		setsid_gives_a_new_session,
 		group_flag_reaches_grandchild,
 		group_env_reaches_grandchild,
+		reapers_variables_stay_with_reaper,
+		faults_sent_with_kill_are_forwarded,
 		without_group_only_the_child_hears,
 		signal_at_start_is_not_lost,
 		workload_gets_clean_signal_state,

@@ -81,6 +81,23 @@ START_TEST(descendants_are_ended_when_the_workload_exits)
 }
 END_TEST
 
+/* A stopped leftover holds SIGTERM until continued: the cleanup sends
+ * SIGCONT after it, so that it ends within the grace (ten minutes: only
+ * that ends this early). */
+START_TEST(a_stopped_leftover_gets_its_sigterm)
+{
+	char out[64], err[1024];
+
+	ck_assert_int_eq(run_mode(ARGV(REAPER, "-v", "--grace", "10m", "--",
+				       "/bin/sh", "-c", "sleep 600 & kill -STOP $!; "
+				       "echo $!; exit 4"),
+			     out, sizeof out, err, sizeof err), 4);
+	ck_assert_int_eq(count_lines(err, "reaper: terminating 1 leftover: "), 1);
+	ck_assert_int_eq(count_lines(err, "SIGKILL"), 0);
+	all_gone(out);
+}
+END_TEST
+
 START_TEST(no_cleanup_leaves_them)
 {
 	char out[256];
@@ -342,6 +359,7 @@ int main(int argc, char **argv)
 	const TTest *const both[] = {
 		descendants_are_ended_when_the_workload_exits,
 		term_ignorer_is_killed_after_the_grace,
+		a_stopped_leftover_gets_its_sigterm,
 		timeout_exits_124_with_nothing_left,
 		restart_on_failure_runs_four_times,
 		fails_twice_then_succeeds,

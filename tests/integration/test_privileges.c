@@ -218,6 +218,23 @@ START_TEST(demoted_workload_is_still_signalled_and_reaped)
 }
 END_TEST
 
+/* An image sets REAPER_USER; its workload starts a reaper of its own,
+ * which must not try to change user again, as the demoted user. */
+START_TEST(a_nested_reaper_does_not_inherit_reaper_user)
+{
+	char *env[] = {"REAPER_USER=nobody", NULL};
+	struct start_opts o = default_opts;
+	char out[64];
+	struct proc p;
+
+	o.env = env;
+	proc_start(&p, ARGV(REAPER, "--", REAPER, "--", PROBE, "euid"), &o);
+	read_all(p.out, out, sizeof out, BOUND_MS);
+	ck_assert_int_eq(exit_code(proc_wait(&p, BOUND_MS)), 0);
+	ck_assert_str_eq(out, "65534\n");
+}
+END_TEST
+
 START_TEST(what_reaper_cannot_grant_is_refused_before_forking)
 {
 	/* reaper run as an ordinary user by setpriv. */
@@ -306,6 +323,7 @@ int main(void)
 		non_root_user_binds_a_low_port_with_cap_add,
 		no_new_privs_defeats_a_setuid_helper,
 		demoted_workload_is_still_signalled_and_reaped,
+		a_nested_reaper_does_not_inherit_reaper_user,
 		what_reaper_cannot_grant_is_refused_before_forking,
 		unknown_names_are_refused,
 		gosu_chain_replaced_in_a_scratch_root,
