@@ -514,16 +514,20 @@ int main(void)
 		return 1;
 	tests[n++] = a_descendant_it_may_not_signal_is_given_up_on;
 	tests[n++] = a_sigchld_from_outside_the_namespace_reaps_nothing_unseen;
-	tests[n++] = a_signal_during_set_up_reaches_the_workload;
-	tests[n++] = a_signal_during_set_up_reaches_the_workload_as_pid_1;
-	tests[n++] = a_parent_gone_before_p_is_set_is_noticed;
 	if (REAPER_IS_STATIC) {
+		tests[n++] = a_signal_during_set_up_reaches_the_workload;
+		tests[n++] = a_signal_during_set_up_reaches_the_workload_as_pid_1;
+		tests[n++] = a_parent_gone_before_p_is_set_is_noticed;
 		tests[n++] = without_proc_a_daemon_outside_the_group_is_given_up_on;
 		tests[n++] = pause_without_proc_never_signals_its_own_group;
 		tests[n++] = a_reused_group_number_is_not_signalled;
 	} else {
-		puts("note: the cases without /proc test the static build: a "
-		     "sanitizer runtime needs /proc; left out");
+		/* glibc's fgetgrent takes the file's position with fgetpos,
+		 * which a FIFO refuses; musl's reads on. */
+		puts("note: the set-up cases test the static (musl) build: "
+		     "glibc's fgetgrent cannot read the FIFO they block reaper "
+		     "on; the cases without /proc too: a sanitizer runtime "
+		     "needs /proc; left out");
 	}
 	tests[n] = NULL;
 	rc = harness_main("edges", 60, tests);
