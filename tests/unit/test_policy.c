@@ -645,6 +645,46 @@ START_TEST(pause_mode_names_no_group)
 }
 END_TEST
 
+/* In each phase that waits, the deadline the policy names is the one it
+ * acts on: a moment before, nothing; at it, the next phase. */
+static void at_its_deadline(uint64_t ms, enum action_kind then)
+{
+	expect_armed(ms);
+	timer_at(ms - 1);
+	ck_assert_uint_eq(acts.n, 0);
+	expect_armed(ms);
+	timer_at(ms);
+	ck_assert_ptr_nonnull(find(then));
+	ck_assert_uint_gt(policy_next_deadline(&pol), MS(ms));
+}
+
+START_TEST(every_phase_acts_on_the_deadline_it_names)
+{
+	cfg.timeout_us = MS(10000);
+	cfg.grace_us = MS(2000);
+	cfg.restart = RESTART_ON_FAILURE;
+	policy_init(&pol, &cfg);
+	started_at(W, 0);
+	/* a run, then its back-off */
+	workload_exits(EXITED(1), false, 1000);
+	at_its_deadline(1100, ACT_SPAWN);
+	started_at(W, 1100);
+	/* the timeout, then the grace, then the SIGKILL rounds */
+	at_its_deadline(10000, ACT_SIGNAL_TREE);
+	at_its_deadline(12000, ACT_SIGNAL_TREE);
+	ck_assert_int_eq(find(ACT_SIGNAL_TREE)->sig, SIGKILL);
+	at_its_deadline(13000, ACT_SIGNAL_TREE);
+	at_its_deadline(14000, ACT_SIGNAL_TREE);
+	at_its_deadline(15000, ACT_SIGNAL_TREE);
+	at_its_deadline(16000, ACT_SIGNAL_TREE);
+	/* the give-up */
+	expect_armed(17000);
+	timer_at(17000);
+	ck_assert_ptr_nonnull(find(ACT_GIVE_UP));
+	expect_exit(124);
+}
+END_TEST
+
 /* xorshift64: the same sequences every run. */
 static uint64_t rng = 0x9e3779b97f4a7c15u;
 
@@ -725,6 +765,7 @@ int main(void)
 		signals_reaper_raised_on_itself_are_not_forwarded,
 		restarts_are_counted_in_their_reports,
 		pause_mode_names_no_group,
+		every_phase_acts_on_the_deadline_it_names,
 		deadlines_are_never_in_the_past,
 		NULL,
 	};
