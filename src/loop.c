@@ -96,10 +96,21 @@ static void forward_signal(const struct action *a)
 	report_forward(a->sig, a->target, err);
 }
 
+static void execute(struct loop *l, const struct actions *acts);
+
+static void look_around(struct loop *l) // NOLINT(misc-no-recursion)
+{
+	struct actions acts;
+
+	policy_on_others(l->policy, tree_others_alive(), clock_now(), &acts);
+	execute(l, &acts);
+}
+
 static void restart(struct loop *l);
 
-/* restart runs execute for what policy_started returns, which is never
- * ACT_SPAWN: two levels at most. */
+/* restart and look_around run execute for what the policy returns, which
+ * is then neither ACT_SPAWN nor ACT_LOOK_AROUND (the next look is timed
+ * from this answer): two levels at most. */
 static void execute(struct loop *l, const struct actions *acts) // NOLINT(misc-no-recursion)
 {
 	for (size_t i = 0; i < acts->n; i++) {
@@ -115,6 +126,7 @@ static void execute(struct loop *l, const struct actions *acts) // NOLINT(misc-n
 		case ACT_FOREGROUND: tty_give(a->target); break;
 		case ACT_RECLAIM_TERMINAL: tty_reclaim(a->target); break;
 		case ACT_GIVE_UP: tree_give_up(&l->tree); break;
+		case ACT_LOOK_AROUND: look_around(l); break;
 		case ACT_EXIT:
 			l->exiting = true;
 			l->code = a->status;

@@ -73,7 +73,7 @@ static int supervise(const struct config *cfg, kernel_sigset inherited,
 	if (getpid() != 1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
 		log_warn("cannot become a subreaper: %m; orphans go to init");
 	watch_parent(cfg, parent, &loop);
-	policy_init(&policy, cfg);
+	policy_init(&policy, cfg, getpid() == 1);
 	if (!loop_open(&loop, &policy)) {
 		log_error("cannot set up signal handling: %m");
 		return 125;

@@ -36,14 +36,18 @@ uint64_t policy_next_deadline(const struct policy *p)
 	if (p->stage == STAGE_KILL_SENT)
 		next = deadline_earliest(next, deadline_earliest(p->rekill_at,
 								 p->give_up_at));
+	if (p->stage == STAGE_WAIT_OTHERS)
+		next = deadline_earliest(next, deadline_earliest(p->grace_at,
+								 p->look_at));
 	if (p->phase == PHASE_BACKOFF)
 		next = deadline_earliest(next, p->restart_at);
 	return next;
 }
 
-void policy_init(struct policy *p, const struct config *cfg)
+void policy_init(struct policy *p, const struct config *cfg,
+		 bool namespace_init)
 {
-	*p = (struct policy){.cfg = cfg};
+	*p = (struct policy){.cfg = cfg, .namespace_init = namespace_init};
 }
 
 uint64_t policy_backoff(const struct config *cfg, unsigned attempt)
@@ -139,6 +143,20 @@ static void end_tree(struct policy *p, int sig, uint64_t now,
 	p->grace_at = deadline_after(now, p->cfg->grace_us);
 }
 
+/* A pod's pause process, told to stop: the engine stops each container of
+ * the pod too, and they share its namespace, which ends with it. It waits
+ * for them to end their own way, then SIGKILLs what is left. */
+static void wait_for_others(struct policy *p, uint64_t now, struct actions *out)
+{
+	if (p->cfg->grace_us == 0) {
+		kill_tree(p, now, out);
+		return;
+	}
+	p->stage = STAGE_WAIT_OTHERS;
+	p->grace_at = deadline_after(now, p->cfg->grace_us);
+	p->look_at = now;
+}
+
 static void time_out(struct policy *p, uint64_t now, struct actions *out)
 {
 	p->timed_out = true;
@@ -157,8 +175,14 @@ static void act_on_due(struct policy *p, uint64_t now, struct actions *out)
 {
 	if (timeout_pending(p) && now >= p->timeout_at)
 		time_out(p, now, out);
-	if (p->stage == STAGE_TERM_SENT && now >= p->grace_at)
+	if ((p->stage == STAGE_TERM_SENT || p->stage == STAGE_WAIT_OTHERS) &&
+	    now >= p->grace_at)
 		kill_tree(p, now, out);
+	if (p->stage == STAGE_WAIT_OTHERS && now >= p->look_at) {
+		/* Asked: the next look is timed from the answer. */
+		p->look_at = DEADLINE_NEVER;
+		emit(out, ACT_LOOK_AROUND, 0, 0, 0, 0);
+	}
 	if (p->stage == STAGE_KILL_SENT && now >= p->give_up_at)
 		give_up(p, now, out);
 	else if (p->stage == STAGE_KILL_SENT && now >= p->rekill_at)
@@ -236,6 +260,8 @@ static void react(struct policy *p, int sig, uint64_t now, struct actions *out)
 		if (is_impatient(sig)) {
 			p->phase = PHASE_ENDED;
 			p->last_status = 0;
+			if (p->namespace_init && p->cfg->cleanup)
+				wait_for_others(p, now, out);
 		}
 	} else if (p->phase == PHASE_RUNNING) {
 		forward_to_workload(p, sig, out);
@@ -299,12 +325,24 @@ void policy_on_drained(struct policy *p, bool children_left, uint64_t now,
 		       struct actions *out)
 {
 	out->n = 0;
-	if (p->phase == PHASE_ENDED) {
+	/* Waiting for the pod's others, reaper's children are some of them. */
+	if (p->phase == PHASE_ENDED && p->stage != STAGE_WAIT_OTHERS) {
 		if (!children_left || !p->cfg->cleanup)
 			finish(p, now, out);
 		else if (p->stage == STAGE_NONE)
 			end_tree(p, SIGTERM, now, out);
 	}
+	settle(p, now, out);
+}
+
+void policy_on_others(struct policy *p, bool others_left, uint64_t now,
+		      struct actions *out)
+{
+	out->n = 0;
+	if (p->stage == STAGE_WAIT_OTHERS && !others_left)
+		finish(p, now, out);
+	else if (p->stage == STAGE_WAIT_OTHERS)
+		p->look_at = deadline_after(now, POLICY_LOOK_US);
 	settle(p, now, out);
 }
 

@@ -22,6 +22,10 @@
 #define POLICY_REKILL_US 1000000
 #define POLICY_KILL_PHASE_US 5000000
 
+/* A pod's pause process, stopping, looks this often whether the pod's
+ * other processes, which are not its children, have ended. */
+#define POLICY_LOOK_US 100000
+
 enum action_kind {
 	ACT_FORWARD,        /* sig to target: a pid, or -pgid */
 	ACT_SIGNAL_TREE,    /* sig to every descendant; target: the workload's
@@ -38,6 +42,8 @@ enum action_kind {
 			       * terminal, reaper's group takes it back */
 	ACT_GIVE_UP,        /* report the descendants the cleanup could not
 			     * end; target as for ACT_SIGNAL_TREE */
+	ACT_LOOK_AROUND,    /* whether the namespace holds other processes:
+			     * answer with policy_on_others */
 	ACT_EXIT,           /* exit reaper with code `status` */
 };
 
@@ -77,11 +83,14 @@ enum cleanup_stage {
 	STAGE_NONE,
 	STAGE_TERM_SENT, /* the grace runs */
 	STAGE_KILL_SENT, /* SIGKILL, again every second, until the give-up */
+	STAGE_WAIT_OTHERS, /* a stopping pause process lets the pod's other
+			    * processes end themselves, for the grace */
 };
 
 /* Read and written by policy.c alone; here so that it can be allocated. */
 struct policy {
 	const struct config *cfg;
+	bool namespace_init;   /* PID 1 of its namespace */
 	enum phase phase;
 	enum cleanup_stage stage;
 	pid_t workload;        /* its pid, also its process group; 0 if none */
@@ -92,12 +101,14 @@ struct policy {
 	unsigned long restarts;
 	unsigned failures;     /* consecutive short runs, for the back-off */
 	uint64_t run_started;
-	uint64_t timeout_at, grace_at, rekill_at, give_up_at, restart_at;
+	uint64_t timeout_at, grace_at, rekill_at, give_up_at, restart_at, look_at;
 	uint64_t armed;        /* the deadline last named to the loop */
 	unsigned long orphans_reaped;
 };
 
-void policy_init(struct policy *p, const struct config *cfg);
+/* namespace_init: reaper is PID 1 of its PID namespace. */
+void policy_init(struct policy *p, const struct config *cfg,
+		 bool namespace_init);
 
 /* The workload (re)started as pid at now; pid 0: reaper started in pause
  * mode, with no workload. */
@@ -124,6 +135,11 @@ void policy_on_stopped(struct policy *p, pid_t pid, int stopsig, bool in_job,
  * child, and so any descendant, is still alive. */
 void policy_on_drained(struct policy *p, bool children_left, uint64_t now,
 		       struct actions *out);
+
+/* What ACT_LOOK_AROUND found: whether any process but reaper is left in
+ * its namespace. */
+void policy_on_others(struct policy *p, bool others_left, uint64_t now,
+		      struct actions *out);
 
 /* Whether the policy needs to hear, after any event, if children are
  * left: the workload has ended and its descendants are being waited for. */

@@ -581,6 +581,23 @@ unsigned long tree_signal(struct tree *t, int sig, struct tree_group *g)
 	return r.reached;
 }
 
+bool tree_others_alive(void)
+{
+	bool found = false;
+	struct dirent *e;
+	DIR *d;
+
+	if (!proc_is_ours() || (d = opendir("/proc")) == NULL)
+		return true;
+	while (!found && (e = readdir(d)) != NULL) {
+		const char *name = e->d_name;
+		pid_t pid = pid_at(&name);
+		found = pid > 0 && *name == '\0' && pid != getpid();
+	}
+	closedir(d);
+	return found;
+}
+
 /* Enough to find the daemon that leaked; the rest are counted. */
 #define MAX_NAMED 20
 

@@ -79,6 +79,11 @@ struct tree_group {
  * reached. At -v, names them. */
 unsigned long tree_signal(struct tree *t, int sig, struct tree_group *g);
 
+/* Whether reaper's namespace holds any process but reaper: the other
+ * containers of a pod, which are not its children. True when /proc
+ * cannot tell. */
+bool tree_others_alive(void);
+
 /* The cleanup ends with descendants left: names each, with why (reaper
  * may not signal it, or it outlived SIGKILL, or without /proc it is out
  * of reach). */

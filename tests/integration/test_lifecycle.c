@@ -354,6 +354,33 @@ START_TEST(pause_reaps_orphans_entering_its_namespace)
 }
 END_TEST
 
+/* A pod's pause process: podman pod stop sends SIGTERM to every
+ * container. reaper, PID 1 of the shared namespace, lets the others end
+ * their own way (this one needs a second) before it exits, since its exit
+ * would SIGKILL them all. */
+START_TEST(a_stopping_pause_lets_the_others_end_their_own_way)
+{
+	struct proc p, other;
+	char line[256], target[16];
+	pid_t sh;
+
+	proc_start(&p, ARGV(REAPER, "-v", "--pause"), mode());
+	read_line(p.err, line, sizeof line, BOUND_MS);
+	snprintf(target, sizeof target, "%d", (int)p.pid);
+	proc_start(&other, ARGV("/usr/bin/nsenter", "-t", target, "-p", "--",
+				"/bin/sh", "-c", "trap 'sleep 1; exit 7' TERM; "
+				"echo ready; while :; do sleep 0.1; done"),
+		   &default_opts);
+	read_line(other.out, line, sizeof line, BOUND_MS);
+	ck_assert_str_eq(line, "ready");
+	sh = pid1_of(other.pid); /* nsenter's one child */
+	ck_assert_int_eq(kill(sh, SIGTERM), 0);
+	ck_assert_int_eq(kill(p.pid, SIGTERM), 0);
+	ck_assert_int_eq(exit_code(proc_wait(&other, BOUND_MS)), 7);
+	ck_assert_int_eq(exit_code(proc_wait(&p, BOUND_MS)), 0);
+}
+END_TEST
+
 int main(int argc, char **argv)
 {
 	const TTest *const both[] = {
@@ -379,6 +406,7 @@ int main(int argc, char **argv)
 	};
 	const TTest *const pid1_only[] = {
 		pause_reaps_orphans_entering_its_namespace,
+		a_stopping_pause_lets_the_others_end_their_own_way,
 		NULL,
 	};
 	const TTest *tests[32];

@@ -80,7 +80,7 @@ static void event(struct run *r, struct input *in)
 {
 	static const int sigs[] = {SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGCONT,
 				   SIGPIPE};
-	unsigned kind = next(in, 7);
+	unsigned kind = next(in, 8);
 
 	if (kind == 0)
 		policy_on_signal(&r->p, sigs[next(in, 6)], next(in, 4) == 0,
@@ -94,6 +94,8 @@ static void event(struct run *r, struct input *in)
 		policy_on_drained(&r->p, next(in, 2), r->now, &r->acts);
 	else if (kind == 4)
 		policy_on_stopped(&r->p, W, SIGTSTP, next(in, 2), r->now, &r->acts);
+	else if (kind == 5)
+		policy_on_others(&r->p, next(in, 2), r->now, &r->acts);
 	else
 		policy_on_timer(&r->p, r->now, &r->acts);
 	if (kind == 1 && !r->cfg->pause)
@@ -149,7 +151,7 @@ const char *policy_drive(const uint8_t *data, size_t n)
 
 	configure(&cfg, &in);
 	r = (struct run){.cfg = &cfg, .now = MS(1000)};
-	policy_init(&r.p, &cfg);
+	policy_init(&r.p, &cfg, next(&in, 2) == 0);
 	policy_started(&r.p, cfg.pause ? 0 : W, r.now, &r.acts);
 	r.running = !cfg.pause;
 	if (!take(&r))

@@ -33,7 +33,7 @@ static void setup(void)
 	};
 	for (int sig = 1; sig < CONFIG_NSIG; sig++)
 		cfg.rewrite[sig] = (uint8_t)sig;
-	policy_init(&pol, &cfg);
+	policy_init(&pol, &cfg, false);
 	started_at(W, MS(1000));
 }
 
@@ -219,7 +219,7 @@ END_TEST
 START_TEST(timeout_ends_the_tree_and_exits_124)
 {
 	cfg.timeout_us = MS(10000);
-	policy_init(&pol, &cfg);
+	policy_init(&pol, &cfg, false);
 	started_at(W, 1000);
 	expect_armed(11000);
 	timer_at(11000);
@@ -235,7 +235,7 @@ END_TEST
 START_TEST(a_timer_before_every_deadline_changes_nothing)
 {
 	cfg.timeout_us = MS(10000);
-	policy_init(&pol, &cfg);
+	policy_init(&pol, &cfg, false);
 	started_at(W, 1000);
 	timer_at(10999);
 	ck_assert_uint_eq(acts.n, 0);
@@ -253,7 +253,7 @@ START_TEST(timeout_signal_and_kill_after_grace)
 {
 	cfg.timeout_us = MS(10000);
 	cfg.timeout_signal = SIGINT;
-	policy_init(&pol, &cfg);
+	policy_init(&pol, &cfg, false);
 	started_at(W, 0);
 	timer_at(10000);
 	expect_tree(SIGINT);
@@ -267,7 +267,7 @@ END_TEST
 START_TEST(run_that_ended_before_the_deadline_keeps_its_status)
 {
 	cfg.timeout_us = MS(10000);
-	policy_init(&pol, &cfg);
+	policy_init(&pol, &cfg, false);
 	started_at(W, 0);
 	workload_exits(EXITED(2), true, 9000);
 	timer_at(10000);
@@ -375,7 +375,7 @@ START_TEST(timeout_across_restarts)
 {
 	cfg.restart = RESTART_ALWAYS;
 	cfg.timeout_us = MS(10000);
-	policy_init(&pol, &cfg);
+	policy_init(&pol, &cfg, false);
 	started_at(W, 0);
 	fails_and_restarts(4000, 100);
 	expect_armed(10000);
@@ -392,7 +392,7 @@ START_TEST(pause_exits_0_on_term_or_int)
 
 	cfg.pause = true;
 	for (size_t i = 0; i < 2; i++) {
-		policy_init(&pol, &cfg);
+		policy_init(&pol, &cfg, false);
 		started_at(0, 5);
 		signal_at(SIGUSR1, 10);
 		ck_assert_int_eq(acts.n, 0);
@@ -412,7 +412,7 @@ START_TEST(pause_honours_the_timeout)
 {
 	cfg.pause = true;
 	cfg.timeout_us = MS(500);
-	policy_init(&pol, &cfg);
+	policy_init(&pol, &cfg, false);
 	started_at(0, 1000);
 	expect_armed(1500);
 	timer_at(1500);
@@ -583,7 +583,7 @@ START_TEST(a_timeout_passing_during_the_grace_sets_no_timer_in_the_past)
 {
 	cfg.timeout_us = MS(500);
 	cfg.grace_us = MS(3000);
-	policy_init(&pol, &cfg);
+	policy_init(&pol, &cfg, false);
 	started_at(W, 0);
 	workload_exits(EXITED(0), true, 100);
 	expect_tree(SIGTERM);
@@ -636,7 +636,7 @@ START_TEST(pause_mode_names_no_group)
 
 	cfg.pause = true;
 	cfg.timeout_us = MS(500);
-	policy_init(&pol, &cfg);
+	policy_init(&pol, &cfg, false);
 	started_at(0, 1000);
 	timer_at(1500);
 	a = find(ACT_SIGNAL_TREE);
@@ -663,7 +663,7 @@ START_TEST(every_phase_acts_on_the_deadline_it_names)
 	cfg.timeout_us = MS(10000);
 	cfg.grace_us = MS(2000);
 	cfg.restart = RESTART_ON_FAILURE;
-	policy_init(&pol, &cfg);
+	policy_init(&pol, &cfg, false);
 	started_at(W, 0);
 	/* a run, then its back-off */
 	workload_exits(EXITED(1), false, 1000);
@@ -682,6 +682,64 @@ START_TEST(every_phase_acts_on_the_deadline_it_names)
 	timer_at(17000);
 	ck_assert_ptr_nonnull(find(ACT_GIVE_UP));
 	expect_exit(124);
+}
+END_TEST
+
+/* A pod's pause process as PID 1, told to stop: the pod's other
+ * containers, stopped by the engine too, end their own way; it looks for
+ * them every 100 ms, and exits 0 once none is left, or SIGKILLs them when
+ * the grace is over. It sends them no SIGTERM of its own. */
+START_TEST(a_stopping_pause_waits_for_the_pods_others)
+{
+	cfg.pause = true;
+	policy_init(&pol, &cfg, true);
+	started_at(0, 1000);
+	signal_at(SIGTERM, 2000);
+	ck_assert_ptr_nonnull(find(ACT_LOOK_AROUND));
+	ck_assert_ptr_null(find(ACT_SIGNAL_TREE));
+	policy_on_others(&pol, true, MS(2000), &acts);
+	ck_assert_uint_eq(acts.n, 1); /* the timer for the next look */
+	drained_at(false, 2050);
+	ck_assert_ptr_null(find(ACT_EXIT));
+	timer_at(2100);
+	ck_assert_ptr_nonnull(find(ACT_LOOK_AROUND));
+	policy_on_others(&pol, false, MS(2100), &acts);
+	expect_exit(0);
+}
+END_TEST
+
+START_TEST(a_stopping_pause_kills_the_rest_after_the_grace)
+{
+	const struct action *a;
+
+	cfg.pause = true;
+	policy_init(&pol, &cfg, true);
+	started_at(0, 1000);
+	signal_at(SIGINT, 2000);
+	for (uint64_t t = 2000; t < 7000; t += 100) {
+		policy_on_others(&pol, true, MS(t), &acts);
+		timer_at(t + 100);
+	}
+	ck_assert_ptr_null(find(ACT_LOOK_AROUND));
+	a = find(ACT_SIGNAL_TREE);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_int_eq(a->sig, SIGKILL);
+	ck_assert_int_eq(a->target, 0);
+	drained_at(false, 7001);
+	expect_exit(0);
+}
+END_TEST
+
+/* Not PID 1 (a subreaper's pause), its descendants get SIGTERM. */
+START_TEST(a_stopping_pause_as_a_subreaper_terminates_its_descendants)
+{
+	cfg.pause = true;
+	policy_init(&pol, &cfg, false);
+	started_at(0, 1000);
+	signal_at(SIGTERM, 2000);
+	ck_assert_ptr_null(find(ACT_LOOK_AROUND));
+	drained_at(true, 2000);
+	ck_assert_int_eq(find(ACT_SIGNAL_TREE)->sig, SIGTERM);
 }
 END_TEST
 
@@ -766,6 +824,9 @@ int main(void)
 		restarts_are_counted_in_their_reports,
 		pause_mode_names_no_group,
 		every_phase_acts_on_the_deadline_it_names,
+		a_stopping_pause_waits_for_the_pods_others,
+		a_stopping_pause_kills_the_rest_after_the_grace,
+		a_stopping_pause_as_a_subreaper_terminates_its_descendants,
 		deadlines_are_never_in_the_past,
 		NULL,
 	};
