@@ -332,7 +332,9 @@ START_TEST(a_sigchld_from_outside_the_namespace_reaps_nothing_unseen)
 	int status;
 
 	o.pid1 = true;
-	proc_start(&p, ARGV(REAPER, "-w", "--pause"), &o);
+	proc_start(&p, ARGV(REAPER, "-v", "-w", "--pause"), &o);
+	/* Its signals are blocked once it says so. */
+	read_line(p.err, line, sizeof line, BOUND_MS);
 	snprintf(target, sizeof target, "%d", (int)p.pid);
 	ck_assert_int_eq(run(ARGV("/usr/bin/nsenter", "-t", target, "-p", "--",
 				  "/bin/sh", "-c", "sleep 600 >/dev/null 2>&1 &"),
