@@ -1,0 +1,242 @@
+#include "engine.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+const char *engine_name;
+
+static char context[] = "/tmp/reaper-image-XXXXXX";
+static char daemon_dir[] = "/tmp/reaper-dockerd-XXXXXX";
+static char docker_host[128];
+static pid_t dockerd = -1;
+static char container[64];
+
+static char *const podman_client[] = {"/usr/bin/podman", "--runtime", "runc",
+				      "--cgroup-manager", "cgroupfs", NULL};
+/* No network, and limits no higher than this machine allows. */
+static char *const podman_run[] = {"run", "--rm", "--network=none", "--ulimit",
+				   "nofile=1024:1024", "--ulimit",
+				   "nproc=1024:1024", NULL};
+static char *const docker_client[] = {"/usr/bin/docker", "-H", docker_host,
+				      NULL};
+static char *const docker_run[] = {"run", "--rm", "--network", "none", NULL};
+
+static bool is_docker(void)
+{
+	return strcmp(engine_name, "docker") == 0;
+}
+
+static size_t append(char **argv, size_t n, char *const *list)
+{
+	for (; list != NULL && *list != NULL; list++)
+		argv[n++] = *list;
+	return n;
+}
+
+static char *const *joined(char *const a[], char *const b[], char *const c[])
+{
+	static char *argv[64];
+	size_t n = append(argv, append(argv, append(argv, 0, a), b), c);
+
+	argv[n] = NULL;
+	return argv;
+}
+
+char *const *engine_argv(char *const args[])
+{
+	return joined(is_docker() ? docker_client : podman_client, args, NULL);
+}
+
+char *const *engine_run(char *const args[])
+{
+	return joined(is_docker() ? docker_client : podman_client,
+		      is_docker() ? docker_run : podman_run, args);
+}
+
+const char *engine_init_path(void)
+{
+	return is_docker() ? "/sbin/docker-init -- " : "/run/podman-init -- ";
+}
+
+const char *engine_name_container(void)
+{
+	static int n;
+
+	snprintf(container, sizeof container, "reaper-ctest-%d-%d",
+		 (int)getpid(), ++n);
+	return container;
+}
+
+void engine_remove_container(void)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof cmd, "%s rm -f %s >/dev/null 2>&1",
+		 is_docker() ? "/usr/bin/docker -H $DOCKER_HOST"
+			     : "/usr/bin/podman --runtime runc", container);
+	(void)!system(cmd);
+}
+
+/* The client's command, for the shell. */
+static const char *client(void)
+{
+	return is_docker() ? "DOCKER_BUILDKIT=0 /usr/bin/docker -H $DOCKER_HOST"
+			   : "/usr/bin/podman --runtime runc --cgroup-manager cgroupfs";
+}
+
+/* A daemon of our own; ready when its client gets an answer (it says so
+ * on no pipe we could wait on: polled, 60 s at most). */
+static bool start_dockerd(void)
+{
+	char log[160], sock[96];
+	struct timespec tick = {0, 100000000};
+
+	if (mkdtemp(daemon_dir) == NULL)
+		return false;
+	snprintf(sock, sizeof sock, "unix://%s/docker.sock", daemon_dir);
+	snprintf(docker_host, sizeof docker_host, "%s", sock);
+	setenv("DOCKER_HOST", sock, 1);
+	snprintf(log, sizeof log, "%s/log", daemon_dir);
+	if ((dockerd = fork()) == 0) {
+		char data[128], exec_root[128], pidfile[128];
+		int fd = open(log, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+		snprintf(data, sizeof data, "%s/data", daemon_dir);
+		snprintf(exec_root, sizeof exec_root, "%s/exec", daemon_dir);
+		snprintf(pidfile, sizeof pidfile, "%s/pid", daemon_dir);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		execl("/usr/sbin/dockerd", "dockerd", "--iptables=false",
+		      "--ip6tables=false", "--bridge=none",
+		      "--storage-driver=vfs", "--data-root", data, "--exec-root",
+		      exec_root, "-H", sock, "--pidfile", pidfile,
+		      "--init-path", REAPER, (char *)NULL);
+		_exit(127);
+	}
+	for (int i = 0; dockerd > 0 && i < 600; i++) {
+		if (system("/usr/bin/docker -H $DOCKER_HOST version >/dev/null 2>&1") == 0)
+			return true;
+		if (waitpid(dockerd, NULL, WNOHANG) == dockerd) {
+			dockerd = -1;
+			break;
+		}
+		nanosleep(&tick, NULL);
+	}
+	snprintf(log, sizeof log, "tail -5 %s/log", daemon_dir);
+	(void)!system(log);
+	return false;
+}
+
+static void stop_dockerd(void)
+{
+	int fd, status;
+	struct pollfd pfd;
+
+	if (dockerd <= 0)
+		return;
+	fd = (int)syscall(SYS_pidfd_open, dockerd, 0);
+	kill(dockerd, SIGTERM);
+	pfd = (struct pollfd){.fd = fd, .events = POLLIN};
+	if (fd < 0 || poll(&pfd, 1, 30000) != 1)
+		kill(dockerd, SIGKILL);
+	if (fd >= 0)
+		close(fd);
+	waitpid(dockerd, &status, 0);
+	dockerd = -1;
+}
+
+/* A base with a static busybox, the passwd and group files --user reads,
+ * and /srv/server for the README's manifest; on it the project's
+ * docker/Dockerfile.entrypoint, and a pause image. */
+static bool build_images(void)
+{
+	char cmd[4096];
+
+	if (mkdtemp(context) == NULL)
+		return false;
+	snprintf(cmd, sizeof cmd,
+		 "set -e; cd %s; mkdir -p base/rootfs/bin base/rootfs/etc "
+		 "base/rootfs/srv app pause; "
+		 "cp /bin/busybox base/rootfs/bin/; "
+		 "for a in sh ps sleep cat id ls tr kill grep; do "
+		 "ln -s busybox base/rootfs/bin/$a; done; "
+		 "printf 'root:x:0:0::/root:/bin/sh\\napp:x:1000:1000::/home/app:/bin/sh\\n'"
+		 " > base/rootfs/etc/passwd; "
+		 "printf 'root:x:0:\\napp:x:1000:\\nstaff:x:50:app\\n'"
+		 " > base/rootfs/etc/group; "
+		 "printf '#!/bin/sh\\necho server as $(id -u); grep CapEff "
+		 "/proc/self/status; exec sleep 1000\\n' > base/rootfs/srv/server; "
+		 "chmod 755 base/rootfs/srv/server; "
+		 "printf 'FROM scratch\\nCOPY rootfs/ /\\n' > base/Containerfile; "
+		 "%s build -q -t %s -f base/Containerfile base >/dev/null; "
+		 "cp %s app/reaper; "
+		 "%s build -q --build-arg BASE=%s -t %s -f %s app >/dev/null; "
+		 "printf 'FROM %s\\nENTRYPOINT [\"/sbin/reaper\", \"--pause\"]\\n'"
+		 " > pause/Containerfile; "
+		 "%s build -q -t %s -f pause/Containerfile pause >/dev/null",
+		 context, client(), BASE_IMAGE, REAPER, client(), BASE_IMAGE,
+		 IMAGE, DOCKERFILE, IMAGE, client(), PAUSE_IMAGE);
+	return system(cmd) == 0;
+}
+
+static void remove_images(void)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof cmd, "%s rmi -f %s %s %s >/dev/null 2>&1; rm -rf %s",
+		 client(), PAUSE_IMAGE, IMAGE, BASE_IMAGE, context);
+	(void)!system(cmd);
+}
+
+int engine_open(const char *name)
+{
+	engine_name = name;
+	if (strcmp(name, "podman") != 0 && strcmp(name, "docker") != 0) {
+		printf("usage: test_container podman|docker\n");
+		return 1;
+	}
+	if (access(is_docker() ? "/usr/sbin/dockerd" : "/usr/bin/podman", X_OK) != 0) {
+		printf("SKIP: %s is not installed (apt-get install %s)\n", name,
+		       is_docker() ? "docker.io" : "podman runc");
+		return 77;
+	}
+	if (!REAPER_IS_STATIC) {
+		puts("SKIP: a FROM scratch image needs the static build; this "
+		     "build is dynamic");
+		return 77;
+	}
+	if (is_docker() && geteuid() != 0) {
+		puts("SKIP: the test's own Docker daemon needs root");
+		return 77;
+	}
+	if (is_docker() && !start_dockerd()) {
+		puts("FAIL: dockerd did not start (its log above)");
+		return 1;
+	}
+	if (!build_images()) {
+		printf("FAIL: %s build of the scratch images\n", name);
+		engine_close();
+		return 1;
+	}
+	return 0;
+}
+
+void engine_close(void)
+{
+	remove_images();
+	stop_dockerd();
+	if (daemon_dir[strlen(daemon_dir) - 1] != 'X') {
+		char cmd[160];
+		snprintf(cmd, sizeof cmd, "rm -rf %s", daemon_dir);
+		(void)!system(cmd);
+	}
+}

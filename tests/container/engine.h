@@ -1,0 +1,46 @@
+/* A real container engine for the tests: Podman, or Docker itself with a
+ * daemon of the test's own, started in a temporary directory with reaper
+ * as its --init-path and stopped by its pid at the end. Images are built
+ * FROM scratch (no registry is reachable): a static busybox with links,
+ * passwd and group files, /srv/server, and on that the project's own
+ * docker/Dockerfile.entrypoint, which adds the static reaper. */
+#ifndef REAPER_ENGINE_H
+#define REAPER_ENGINE_H
+
+#include <stdbool.h>
+
+#define IMAGE "localhost/reaper-ctest:latest"
+#define BASE_IMAGE "localhost/reaper-ctest-base:latest"
+/* The base image with reaper --pause as its entry point: a pod's infra. */
+#define PAUSE_IMAGE "localhost/reaper-ctest-pause:latest"
+
+/* "podman" or "docker". */
+extern const char *engine_name;
+
+/* Readies the engine (Docker: starts its daemon) and builds the images.
+ * Returns 0, or 77 having printed the SKIP line (not installed, not
+ * root), or 1 having printed why it failed. */
+int engine_open(const char *name);
+
+/* Removes the images and stops what engine_open started. */
+void engine_close(void);
+
+/* argv for the engine's client: its path and global options, then args.
+ * The result is a static buffer, good until the next call. */
+char *const *engine_argv(char *const args[]);
+
+/* The same for "run": --rm, no network, the limits this machine allows. */
+char *const *engine_run(char *const args[]);
+
+/* What PID 1's command line starts with when the engine runs its init
+ * (reaper, by --init-path). */
+const char *engine_init_path(void);
+
+/* A name for the next container, and its removal by that name. */
+const char *engine_name_container(void);
+void engine_remove_container(void);
+
+#define ENGINE(...) engine_argv((char *const[]){__VA_ARGS__, NULL})
+#define RUN(...) engine_run((char *const[]){__VA_ARGS__, NULL})
+
+#endif
