@@ -8,21 +8,26 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build=(gcc make cmake pkg-config libcap-dev musl-tools dpkg-dev file)
-tests=(check libseccomp-dev util-linux procps busybox-static podman runc clang libclang-rt-dev
-	clang-tidy cppcheck valgrind)
+tests=(check libseccomp-dev util-linux procps busybox-static podman runc catatonit
+	docker.io clang libclang-rt-dev clang-tidy cppcheck valgrind)
 packages=("${build[@]}")
 [ "${1:-}" = --build ] || packages+=("${tests[@]}")
 
 sudo=()
 [ "$(id -u)" -eq 0 ] || sudo=(sudo)
 
-# apt-get source needs the sources of the machine's own suite.
+# apt-get source needs the sources of the machine's own suite: the same
+# URIs, suites and keyring as its deb entries (scripts/deb-src.sh).
 . /etc/os-release
 src=/etc/apt/sources.list.d/reaper-deb-src.sources
 updated=
 if ! grep -rqs '^Types:.*deb-src\|^deb-src ' /etc/apt/sources.list /etc/apt/sources.list.d/; then
-	printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
-		"$VERSION_CODENAME" | "${sudo[@]}" tee "$src" >/dev/null
+	stanzas=$(scripts/deb-src.sh "$VERSION_CODENAME" sources)
+	lines=$(scripts/deb-src.sh "$VERSION_CODENAME" list)
+	[ -n "$stanzas$lines" ] ||
+		{ echo "no deb entry of $VERSION_CODENAME to take deb-src from"; exit 1; }
+	[ -z "$stanzas" ] || printf '%s\n' "$stanzas" | "${sudo[@]}" tee "$src" >/dev/null
+	[ -z "$lines" ] || printf '%s\n' "$lines" | "${sudo[@]}" tee "${src%.sources}.list" >/dev/null
 	"${sudo[@]}" apt-get update -qq
 	updated=1
 fi
