@@ -37,6 +37,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "orphan.h"
+
 static long long now_ns(void)
 {
 	struct timespec ts;
@@ -169,55 +171,14 @@ static void wait_reaped(long outstanding)
 		nanosleep(&ms, NULL);
 }
 
-/* The orphans share the helper's memory (CLONE_VM): on virtual machines
- * most of fork's cost is copying page tables, and 50,000 orphans for each
- * of eight inits took minutes. PID 1 sees what it would see of any other
- * orphan: a child that ends, and its SIGCHLD. Each process that outlives
- * its parent needs a stack of its own. */
-#define STACK (16 * 1024)
-
-static char *stacks(long n)
-{
-	char *m = mmap(NULL, (size_t)n * STACK, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-
-	if (m == MAP_FAILED) {
-		perror("mmap");
-		exit(2);
-	}
-	return m;
-}
-
-/* What the orphan's parent needs: the orphan's function, stack and
- * argument. */
-struct orphan {
-	int (*fn)(void *);
-	char *top;
-	void *arg;
-};
-
-static int leave(void *arg)
-{
-	const struct orphan *o = arg;
-
-	while (clone(o->fn, o->top, CLONE_VM | SIGCHLD, o->arg) < 0)
-		sched_yield();
-	_exit(0);
-}
-
-/* Starts fn(arg) as an orphan for PID 1, on the stack that ends at top:
- * its parent lives on a stack of its own until it has started fn and
- * exited (CLONE_VFORK holds the helper until then). */
+/* Orphans with clone(CLONE_VM) (tests/helpers/orphan.h); PID 1 sees
+ * what it would see of any other orphan. */
 static void orphan(int (*fn)(void *), char *top, void *arg)
 {
-	static char own[STACK] __attribute__((aligned(16)));
-	struct orphan o = {fn, top, arg};
-	pid_t pid;
-
-	while ((pid = clone(leave, own + STACK, CLONE_VM | CLONE_VFORK | SIGCHLD,
-			    &o)) < 0)
-		sched_yield();
-	waitpid(pid, NULL, 0);
+	if (orphan_start(fn, top, arg) < 0) {
+		perror("clone");
+		exit(2);
+	}
 }
 
 static int end_now(void *arg)
@@ -234,14 +195,14 @@ static int end_now(void *arg)
 static int orphans(long n)
 {
 	long long t0 = now_ns(), c0 = init_cpu_ns();
-	char *stack = stacks(BATCH);
+	char *stack = orphan_stacks(BATCH);
 	pthread_t sampler;
 
 	pthread_create(&sampler, NULL, sample, NULL);
 	for (long i = 0; i < n; i++) {
 		if (i > 0 && i % BATCH == 0)
 			wait_reaped(0);
-		orphan(end_now, stack + (i % BATCH + 1) * STACK, NULL);
+		orphan(end_now, stack + (i % BATCH + 1) * ORPHAN_STACK, NULL);
 	}
 	wait_reaped(0);
 	long long t1 = now_ns(), c1 = init_cpu_ns();
@@ -273,11 +234,11 @@ static int live_until_go(void *arg)
 static void hand_over(long n, int go[2], int gone)
 {
 	static struct live l; /* read by the orphans for as long as they live */
-	char *stack = stacks(n);
+	char *stack = orphan_stacks(n);
 
 	l = (struct live){{go[0], go[1]}, gone};
 	for (long i = 0; i < n; i++)
-		orphan(live_until_go, stack + (i + 1) * STACK, &l);
+		orphan(live_until_go, stack + (i + 1) * ORPHAN_STACK, &l);
 	close(go[0]);
 	wait_reaped(n);
 }

@@ -19,7 +19,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 fi
 scripts/build.sh build
-gcc -O2 -Wall -Wextra -static -pthread bench/helpers.c -o build/bench-helpers
+gcc -O2 -Wall -Wextra -static -pthread -Itests/helpers bench/helpers.c \
+	tests/helpers/orphan.c -o build/bench-helpers
 gcc -O2 -Wall -Wextra bench/bench.c -o build/bench
 
 out=bench/results
