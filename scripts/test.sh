@@ -24,9 +24,9 @@ else
 	echo "$dir/reaper: static, $size bytes (limit $limit)"
 	scripts/check-hardening.sh "$dir"
 fi
-# With REAPER_NO_SKIP set (CI's static run), a skipped suite fails.
+# With REQUIRE_EVERY_SUITE set (CI's static run), a skipped suite fails.
 ctest --test-dir "$dir" --output-on-failure -j 2 | tee "$dir/ctest.log"
-if [ -n "${REAPER_NO_SKIP:-}" ] && grep -q '\*\*\*Skipped' "$dir/ctest.log"; then
+if [ -n "${REQUIRE_EVERY_SUITE:-}" ] && grep -q '\*\*\*Skipped' "$dir/ctest.log"; then
 	echo "FAIL: suites were skipped where CI has everything they need:"
 	grep '\*\*\*Skipped' "$dir/ctest.log"
 	exit 1

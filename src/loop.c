@@ -167,10 +167,13 @@ static void read_signals(struct loop *l, struct reap_batch *b)
 	struct actions acts;
 	ssize_t n = read(l->sfd, si, sizeof si);
 
-	if (n < 0 && errno != EINTR && errno != EAGAIN) {
+	if (n < 0) {
+		if (errno == EINTR || errno == EAGAIN)
+			return;
 		log_error("reading signals: %m");
 		l->exiting = true;
 		l->code = 125;
+		return;
 	}
 	for (size_t i = 0; i < (size_t)n / sizeof si[0] && !l->exiting; i++) {
 		int sig = (int)si[i].ssi_signo;

@@ -195,7 +195,7 @@ static void act_on_due(struct policy *p, uint64_t now, struct actions *out)
 
 /* Every handler ends here: nothing due is left undone, and the loop
  * hears of the next deadline when it changes. */
-static void settle(struct policy *p, uint64_t now, struct actions *out)
+static void after_event(struct policy *p, uint64_t now, struct actions *out)
 {
 	uint64_t next;
 
@@ -217,7 +217,7 @@ void policy_started(struct policy *p, pid_t pid, uint64_t now,
 	p->phase = PHASE_RUNNING;
 	p->stage = STAGE_NONE;
 	p->run_started = now;
-	settle(p, now, out);
+	after_event(p, now, out);
 }
 
 static bool is_terminating(int sig)
@@ -276,7 +276,7 @@ void policy_on_signal(struct policy *p, int sig, bool own, uint64_t now,
 	out->n = 0;
 	if (!own)
 		react(p, sig, now, out);
-	settle(p, now, out);
+	after_event(p, now, out);
 }
 
 void policy_on_reaped(struct policy *p, pid_t pid, int wstatus, uint64_t now,
@@ -292,7 +292,7 @@ void policy_on_reaped(struct policy *p, pid_t pid, int wstatus, uint64_t now,
 		p->last_status = wstatus;
 		emit(out, ACT_RECLAIM_TERMINAL, 0, p->workload, 0, 0);
 	}
-	settle(p, now, out);
+	after_event(p, now, out);
 }
 
 static bool is_terminal_stop(int sig)
@@ -318,7 +318,7 @@ void policy_on_stopped(struct policy *p, pid_t pid, int stopsig, bool in_job,
 			emit(out, ACT_FORWARD, SIGCONT, -p->workload, 0, 0);
 		}
 	}
-	settle(p, now, out);
+	after_event(p, now, out);
 }
 
 void policy_on_drained(struct policy *p, bool children_left, uint64_t now,
@@ -332,7 +332,7 @@ void policy_on_drained(struct policy *p, bool children_left, uint64_t now,
 		else if (p->stage == STAGE_NONE)
 			end_tree(p, SIGTERM, now, out);
 	}
-	settle(p, now, out);
+	after_event(p, now, out);
 }
 
 void policy_on_others(struct policy *p, bool others_left, uint64_t now,
@@ -343,7 +343,7 @@ void policy_on_others(struct policy *p, bool others_left, uint64_t now,
 		finish(p, now, out);
 	else if (p->stage == STAGE_WAIT_OTHERS)
 		p->look_at = deadline_after(now, POLICY_LOOK_US);
-	settle(p, now, out);
+	after_event(p, now, out);
 }
 
 bool policy_awaits_drain(const struct policy *p)
@@ -354,7 +354,7 @@ bool policy_awaits_drain(const struct policy *p)
 void policy_on_timer(struct policy *p, uint64_t now, struct actions *out)
 {
 	out->n = 0;
-	settle(p, now, out);
+	after_event(p, now, out);
 }
 
 void policy_summary(const struct policy *p, struct policy_summary *out)

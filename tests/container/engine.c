@@ -14,6 +14,8 @@
 #include "harness.h"
 
 const char *engine_name;
+char image[64], pause_image[64];
+static char base_image[64];
 
 static char context[] = "/tmp/reaper-image-XXXXXX";
 static char daemon_dir[] = "/tmp/reaper-dockerd-XXXXXX";
@@ -183,8 +185,8 @@ static bool build_images(void)
 		 "printf 'FROM %s\\nENTRYPOINT [\"/sbin/reaper\", \"--pause\"]\\n'"
 		 " > pause/Containerfile; "
 		 "%s build -q -t %s -f pause/Containerfile pause >/dev/null",
-		 context, client(), BASE_IMAGE, REAPER, client(), BASE_IMAGE,
-		 IMAGE, DOCKERFILE, IMAGE, client(), PAUSE_IMAGE);
+		 context, client(), base_image, REAPER, client(), base_image,
+		 image, DOCKERFILE, image, client(), pause_image);
 	return system(cmd) == 0;
 }
 
@@ -193,13 +195,18 @@ static void remove_images(void)
 	char cmd[512];
 
 	snprintf(cmd, sizeof cmd, "%s rmi -f %s %s %s >/dev/null 2>&1; rm -rf %s",
-		 client(), PAUSE_IMAGE, IMAGE, BASE_IMAGE, context);
+		 client(), pause_image, image, base_image, context);
 	(void)!system(cmd);
 }
 
 int engine_open(const char *name)
 {
 	engine_name = name;
+	snprintf(image, sizeof image, "localhost/reaper-ctest-%d:latest", (int)getpid());
+	snprintf(base_image, sizeof base_image, "localhost/reaper-ctest-%d-base:latest",
+		 (int)getpid());
+	snprintf(pause_image, sizeof pause_image,
+		 "localhost/reaper-ctest-%d-pause:latest", (int)getpid());
 	if (strcmp(name, "podman") != 0 && strcmp(name, "docker") != 0) {
 		printf("usage: test_container podman|docker\n");
 		return 1;

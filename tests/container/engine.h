@@ -9,10 +9,12 @@
 
 #include <stdbool.h>
 
-#define IMAGE "localhost/reaper-ctest:latest"
-#define BASE_IMAGE "localhost/reaper-ctest-base:latest"
-/* The base image with reaper --pause as its entry point: a pod's infra. */
-#define PAUSE_IMAGE "localhost/reaper-ctest-pause:latest"
+/* The image the tests run: the base with reaper as its entry point.
+ * Named after the test's pid, so that suites run side by side (ctest -j)
+ * never remove each other's. */
+extern char image[64];
+/* The base with reaper --pause as its entry point: a pod's infra. */
+extern char pause_image[64];
 
 /* "podman" or "docker". */
 extern const char *engine_name;

@@ -29,11 +29,11 @@ static void teardown(void)
 
 START_TEST(exit_code_is_the_containers)
 {
-	ck_assert_int_eq(run(RUN(IMAGE, "sh", "-c", "exit 42"), NULL, 0, NULL, 0), 42);
-	ck_assert_int_eq(run(RUN(IMAGE, "sh", "-c", "exit 0"), NULL, 0, NULL, 0), 0);
-	ck_assert_int_eq(run(RUN(IMAGE, "sh", "-c", "kill -USR1 $$"), NULL, 0,
+	ck_assert_int_eq(run(RUN(image, "sh", "-c", "exit 42"), NULL, 0, NULL, 0), 42);
+	ck_assert_int_eq(run(RUN(image, "sh", "-c", "exit 0"), NULL, 0, NULL, 0), 0);
+	ck_assert_int_eq(run(RUN(image, "sh", "-c", "kill -USR1 $$"), NULL, 0,
 			     NULL, 0), 128 + SIGUSR1);
-	ck_assert_int_eq(run(RUN(IMAGE, "no-such-command"), NULL, 0, NULL, 0), 127);
+	ck_assert_int_eq(run(RUN(image, "no-such-command"), NULL, 0, NULL, 0), 127);
 }
 END_TEST
 
@@ -62,7 +62,7 @@ static void start_ready(struct proc *p, bool as_init, const char *script)
 		args[n++] = "--entrypoint";
 		args[n++] = "";
 	}
-	args[n++] = IMAGE;
+	args[n++] = image;
 	args[n++] = "sh";
 	args[n++] = "-c";
 	args[n++] = (char *)script;
@@ -153,7 +153,7 @@ START_TEST(ctrl_c_at_the_containers_terminal)
 	ck_assert_int_eq(unlockpt(master), 0);
 	ck_assert_int_eq(ptsname_r(master, slave, sizeof slave), 0);
 	o.tty = slave;
-	proc_start(&p, RUN("-it", IMAGE, "sh", "-c", "echo ready; exec cat"), &o);
+	proc_start(&p, RUN("-it", image, "sh", "-c", "echo ready; exec cat"), &o);
 	read_until(master, "ready", BOUND_MS);
 	ck_assert_int_eq(write(master, "\x03", 1), 1);
 	ck_assert_int_eq(exit_code(proc_wait(&p, BOUND_MS)), 128 + SIGINT);
@@ -165,7 +165,7 @@ START_TEST(user_and_cap_drop_inside)
 {
 	char status[8192];
 
-	ck_assert_int_eq(run(RUN("--entrypoint", "/sbin/reaper", IMAGE, "--user",
+	ck_assert_int_eq(run(RUN("--entrypoint", "/sbin/reaper", image, "--user",
 				 "app", "--cap-drop", "ALL", "--no-new-privs",
 				 "--", "cat", "/proc/self/status"),
 			     status, sizeof status, NULL, 0), 0);
@@ -175,7 +175,7 @@ START_TEST(user_and_cap_drop_inside)
 	ck_assert_ptr_nonnull(strstr(status, "CapBnd:\t0000000000000000\n"));
 	ck_assert_ptr_nonnull(strstr(status, "NoNewPrivs:\t1\n"));
 	/* REAPER_USER, set once in an image, does the same. */
-	ck_assert_int_eq(run(RUN("-e", "REAPER_USER=app", IMAGE, "id", "-u"),
+	ck_assert_int_eq(run(RUN("-e", "REAPER_USER=app", image, "id", "-u"),
 			     status, sizeof status, NULL, 0), 0);
 	ck_assert_str_eq(status, "1000\n");
 }
@@ -187,7 +187,7 @@ START_TEST(no_libc_in_the_image)
 
 	/* The image has no /lib, /lib64 or /usr: reaper, the first thing
 	 * it runs, had nothing but itself. */
-	ck_assert_int_eq(run(RUN(IMAGE, "sh", "-c",
+	ck_assert_int_eq(run(RUN(image, "sh", "-c",
 				 "ls -d /lib* /usr 2>/dev/null; ls / /sbin"),
 			     out, sizeof out, NULL, 0), 0);
 	ck_assert_int_eq(count_lines(out, "lib"), 0);
@@ -207,7 +207,7 @@ START_TEST(as_the_engines_init)
 
 	for (char *const *o = init_options(); *o != NULL; o++)
 		args[n++] = *o;
-	for (char *const *a = (char *const[]){"--entrypoint", "", IMAGE, "sh",
+	for (char *const *a = (char *const[]){"--entrypoint", "", image, "sh",
 					      "-c", "cat /proc/1/cmdline | tr "
 					      "'\\0' ' '; exit 5", NULL};
 	     *a != NULL; a++)

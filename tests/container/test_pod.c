@@ -86,12 +86,14 @@ static void logs_until(const char *container, const char *want, char *out,
  * pod's processes, is a subreaper: the workload's orphan comes to it. */
 START_TEST(in_a_pod_reaper_is_a_subreaper)
 {
-	char app[96], ps[4096], out[1024];
+	char app[96], ps[4096], out[1024], containers[512];
 	long reaper = 0, orphan_parent = 0;
 
-	write_manifest("    - name: app\n      image: " IMAGE "\n"
-		       "      command: [\"/sbin/reaper\", \"--\", \"sh\", \"-c\", "
-		       "\"(sleep 1000 &); echo ready; exec sleep 999\"]\n");
+	snprintf(containers, sizeof containers,
+		 "    - name: app\n      image: %s\n"
+		 "      command: [\"/sbin/reaper\", \"--\", \"sh\", \"-c\", "
+		 "\"(sleep 1000 &); echo ready; exec sleep 999\"]\n", image);
+	write_manifest(containers);
 	play();
 	snprintf(app, sizeof app, "%s-app", pod);
 	logs_until(app, "ready", out, sizeof out);
@@ -123,7 +125,7 @@ START_TEST(the_readmes_manifest_runs)
 	snprintf(cmd, sizeof cmd,
 		 "sed -n '/^    apiVersion: v1/,/^$/p' %s | sed 's/^    //; "
 		 "s#example/app#%s#; s/{name: web}/{name: %s}/' > %s/pod.yaml",
-		 README, IMAGE, pod, conf);
+		 README, image, pod, conf);
 	ck_assert_int_eq(system(cmd), 0);
 	play();
 	snprintf(app, sizeof app, "%s-app", pod);
@@ -144,9 +146,9 @@ START_TEST(as_the_pods_infra_pod_stop_is_graceful)
 
 	ck_assert_int_eq(run(ENGINE("pod", "create", "--name", pod, "--network",
 				    "none", "--share", "pid,ipc,uts",
-				    "--infra-image", PAUSE_IMAGE),
+				    "--infra-image", pause_image),
 			     NULL, 0, NULL, 0), 0);
-	proc_start(&app, ENGINE("run", "--rm", "--pod", pod, IMAGE, "sh", "-c",
+	proc_start(&app, ENGINE("run", "--rm", "--pod", pod, image, "sh", "-c",
 				"trap 'sleep 1; exit 7' TERM; echo ready; "
 				"while :; do sleep 0.1; done"), &default_opts);
 	read_line(app.out, line, sizeof line, BOUND_MS);
