@@ -31,19 +31,26 @@ sudo=()
 
 # A foreign architecture's index may fail to download from a mirror (seen
 # for bookworm-security): apt-get update's failure is no failure here, as
-# long as what is needed can be installed.
+# long as what is needed can be installed. All at once: one update.
 install() {
-	local arch=$1 gnu=$2 missing=()
-	dpkg --print-foreign-architectures | grep -qx "$arch" || {
+	local added= missing=() arch gnu
+	for arch in "$@"; do
+		dpkg --print-foreign-architectures | grep -qx "$arch" && continue
 		"${sudo[@]}" dpkg --add-architecture "$arch"
-		"${sudo[@]}" apt-get update -qq || echo "cross: apt-get update failed in part; going on"
-	}
-	for p in "musl-dev:$arch" "gcc-$gnu" qemu-user-static; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
-			missing+=("$p")
+		added=1
+	done
+	[ -z "$added" ] || "${sudo[@]}" apt-get update -qq ||
+		echo "cross: apt-get update failed in part; going on"
+	for arch in "$@"; do
+		read -r gnu _ < <(describe "$arch")
+		for p in "musl-dev:$arch" "gcc-$gnu" qemu-user-static; do
+			dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+				grep -q 'install ok installed' || missing+=("$p")
+		done
 	done
 	[ ${#missing[@]} -eq 0 ] ||
-		DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+		DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq \
+			"${missing[@]}" >/dev/null
 }
 
 build() {
@@ -93,17 +100,18 @@ smoke() {
 
 one() {
 	local arch=$1 gnu cc qemu
-	read -r gnu cc qemu < <(describe "$arch") ||
-		{ echo "cross: unknown architecture '$arch' (${all[*]})"; exit 2; }
-	install "$arch" "$gnu"
+	read -r gnu cc qemu < <(describe "$arch")
 	build "$arch" "$gnu" "$cc"
 	check "$arch"
 	smoke "$qemu" "$arch"
 }
 
 [ $# -eq 1 ] || { echo "usage: scripts/cross.sh ARCH|all (${all[*]})"; exit 2; }
-if [ "$1" = all ]; then
-	for arch in "${all[@]}"; do one "$arch"; done
-else
-	one "$1"
-fi
+archs=("$1")
+[ "$1" != all ] || archs=("${all[@]}")
+for arch in "${archs[@]}"; do
+	describe "$arch" >/dev/null ||
+		{ echo "cross: unknown architecture '$arch' (${all[*]})"; exit 2; }
+done
+install "${archs[@]}"
+for arch in "${archs[@]}"; do one "$arch"; done
