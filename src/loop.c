@@ -20,7 +20,7 @@
 #define SYS_pidfd_open 434
 #endif
 
-static void on_child(void *ctx, pid_t pid, int wstatus);
+static void on_child(void *ctx, pid_t pid, int wstatus, uint64_t now);
 
 bool loop_open(struct loop *l, struct policy *p)
 {
@@ -148,16 +148,16 @@ static void restart(struct loop *l) // NOLINT(misc-no-recursion)
 }
 
 /* Where reap hands each child that ended or stopped. */
-static void on_child(void *ctx, pid_t pid, int wstatus)
+static void on_child(void *ctx, pid_t pid, int wstatus, uint64_t now)
 {
 	struct loop *l = ctx;
 	struct actions acts;
 
 	if (WIFSTOPPED(wstatus))
 		policy_on_stopped(l->policy, pid, WSTOPSIG(wstatus), tty_in_job(),
-				  clock_now(), &acts);
+				  now, &acts);
 	else
-		policy_on_reaped(l->policy, pid, wstatus, clock_now(), &acts);
+		policy_on_reaped(l->policy, pid, wstatus, now, &acts);
 	execute(l, &acts);
 }
 

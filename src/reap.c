@@ -15,7 +15,8 @@
 #define WAIT_FLAGS (WNOHANG | WUNTRACED)
 
 void reap_init(struct reap *r, int sfd,
-	       void (*report)(void *ctx, pid_t pid, int wstatus), void *ctx)
+	       void (*report)(void *ctx, pid_t pid, int wstatus, uint64_t now),
+	       void *ctx)
 {
 	*r = (struct reap){.sfd = sfd, .chld_watched = true, .workload_fd = -1,
 			   .report = report, .ctx = ctx};
@@ -27,13 +28,13 @@ void reap_watch(struct reap *r, pid_t pid, int fd)
 	r->workload_fd = fd;
 }
 
-static void hand_on(struct reap *r, pid_t pid, int status)
+static void hand_on(struct reap *r, pid_t pid, int status, uint64_t now)
 {
 	if (pid == r->workload && !WIFSTOPPED(status)) {
 		r->workload = 0;
 		r->workload_fd = -1;
 	}
-	r->report(r->ctx, pid, status);
+	r->report(r->ctx, pid, status, now);
 }
 
 /* One child by its pid: on kernels since 6.1 that finds it at once,
@@ -44,7 +45,7 @@ static void reap_one(struct reap *r, pid_t pid)
 	int status;
 
 	if (pid > 0 && waitpid(pid, &status, WAIT_FLAGS) == pid)
-		hand_on(r, pid, status);
+		hand_on(r, pid, status, clock_now());
 }
 
 void reap_named(struct reap *r, const struct reap_batch *b)
@@ -68,7 +69,9 @@ void reap_request_sweep(struct reap *r)
 
 /* Reaps until nothing is left, so that the merged SIGCHLDs are covered.
  * The last call found nothing and so walked every child left: its time
- * spaces the sweeps. */
+ * spaces the sweeps. The clock read before each call is also the time
+ * the child it returns was reaped at: one reading a child, in a burst of
+ * thousands. */
 bool reap_sweep_if_due(struct reap *r, uint64_t *now, bool *children_left)
 {
 	uint64_t began;
@@ -81,7 +84,7 @@ bool reap_sweep_if_due(struct reap *r, uint64_t *now, bool *children_left)
 		began = clock_now();
 		if ((pid = waitpid(-1, &status, WAIT_FLAGS)) <= 0)
 			break;
-		hand_on(r, pid, status);
+		hand_on(r, pid, status, began);
 	}
 	*now = clock_now();
 	if (pid < 0 && errno != ECHILD)

@@ -27,13 +27,15 @@ struct reap {
 	struct sweep sweep;
 	pid_t workload;        /* the running workload, until reaped */
 	int workload_fd;       /* its pidfd (the loop's), or -1 */
-	/* Where each reaped or stopped child goes. */
-	void (*report)(void *ctx, pid_t pid, int wstatus);
+	/* Where each reaped or stopped child goes, with the time it was
+	 * reaped at: the clock is read once a child, here. */
+	void (*report)(void *ctx, pid_t pid, int wstatus, uint64_t now);
 	void *ctx;
 };
 
 void reap_init(struct reap *r, int sfd,
-	       void (*report)(void *ctx, pid_t pid, int wstatus), void *ctx);
+	       void (*report)(void *ctx, pid_t pid, int wstatus, uint64_t now),
+	       void *ctx);
 
 /* The workload started as pid; fd is its pidfd, or -1. */
 void reap_watch(struct reap *r, pid_t pid, int fd);
