@@ -127,23 +127,31 @@ void proc_start(struct proc *p, char *const argv[], const struct start_opts *o)
 	p->err = err[0];
 }
 
+static bool read_proc(pid_t pid, const char *file, char *buf, size_t len)
+{
+	char path[64];
+	int fd;
+	ssize_t n;
+
+	snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, file);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return false;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return n > 0;
+}
+
 /* The name and CPU time of a process, from its stat; a zombie keeps
  * both until reaped. */
 static bool cpu_of(pid_t pid, char name[16], long *cpu_ms)
 {
-	char path[64], buf[1024];
+	char buf[1024];
 	const char *s, *open_paren;
 	unsigned long long utime, stime;
-	FILE *f;
-	size_t n;
 
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	if ((f = fopen(path, "re")) == NULL)
-		return false;
-	n = fread(buf, 1, sizeof buf - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	if ((open_paren = strchr(buf, '(')) == NULL ||
+	if (!read_proc(pid, "stat", buf, sizeof buf) ||
+	    (open_paren = strchr(buf, '(')) == NULL ||
 	    (s = strrchr(buf, ')')) == NULL ||
 	    sscanf(s + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
 		   &utime, &stime) != 2)
@@ -274,19 +282,15 @@ int run_opts(const struct start_opts *o, int ms, char *const argv[], char *out,
 	return exit_code(proc_wait(&p, ms));
 }
 
-static bool read_proc(pid_t pid, const char *file, char *buf, size_t len)
+bool proc_running(pid_t pid)
 {
-	char path[64];
-	int fd;
-	ssize_t n;
+	char buf[1024];
+	const char *state;
 
-	snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, file);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+	if (!read_proc(pid, "stat", buf, sizeof buf) ||
+	    (state = strrchr(buf, ')')) == NULL || state[1] != ' ')
 		return false;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	buf[n > 0 ? n : 0] = '\0';
-	return n > 0;
+	return state[2] != 'Z' && state[2] != 'X';
 }
 
 bool proc_sleeping(pid_t pid)

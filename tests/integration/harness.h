@@ -72,6 +72,10 @@ int run_within(int ms, char *const argv[], char *out, size_t outlen, char *err,
 int run_opts(const struct start_opts *o, int ms, char *const argv[], char *out,
 	     size_t outlen, char *err, size_t errlen);
 
+/* Whether pid is there and has not ended: a zombie, which still answers
+ * kill(pid, 0), has. */
+bool proc_running(pid_t pid);
+
 /* Whether pid is blocked in the kernel, off the CPU. */
 bool proc_sleeping(pid_t pid);
 

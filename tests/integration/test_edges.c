@@ -35,25 +35,6 @@ static void span(int ms)
 	nanosleep(&ts, NULL);
 }
 
-/* Alive, and not a zombie: a dead child of ours still answers kill(0). */
-static bool running(pid_t pid)
-{
-	char path[64], buf[512];
-	const char *state;
-	FILE *f;
-	size_t n;
-
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	if ((f = fopen(path, "re")) == NULL)
-		return false;
-	n = fread(buf, 1, sizeof buf - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	state = strrchr(buf, ')');
-	return state != NULL && state[1] == ' ' && state[2] != 'Z' &&
-	       state[2] != 'X';
-}
-
 /* A pidfd and poll: a wait for any process's end, our child or not. */
 static void wait_gone(pid_t pid)
 {
@@ -103,7 +84,7 @@ START_TEST(a_descendant_it_may_not_signal_is_given_up_on)
 	snprintf(why, sizeof why, "reaper: giving up on %ld (probe-setuid): "
 		 "Operation not permitted", leftover);
 	read_until(p.err, why, BOUND_MS);
-	ck_assert(running((pid_t)leftover));
+	ck_assert(proc_running((pid_t)leftover));
 	ck_assert_int_eq(kill((pid_t)leftover, SIGKILL), 0);
 }
 END_TEST
@@ -250,7 +231,7 @@ START_TEST(pause_without_proc_never_signals_its_own_group)
 			     out, sizeof out, NULL, 0), 124);
 	canary = atol(out);
 	ck_assert_int_gt(canary, 0);
-	ck_assert_msg(running((pid_t)canary), "the canary in reaper's group was killed");
+	ck_assert_msg(proc_running((pid_t)canary), "the canary in reaper's group was killed");
 	ck_assert_int_eq(kill((pid_t)canary, SIGKILL), 0);
 }
 END_TEST
