@@ -11,6 +11,7 @@
 #include <sched.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -402,6 +403,33 @@ void expect_signal(struct proc *p, int sig)
 
 	read_line(p->out, line, sizeof line, BOUND_MS);
 	ck_assert_int_eq(atoi(line), sig);
+}
+
+void fifo_make(char *dir, const char *name, char *path, size_t len)
+{
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, len, "%s/%s", dir, name);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+}
+
+int fifo_writer(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+	ck_assert_int_ge(fd, 0);
+	return fd;
+}
+
+void write_and_close(int fd, const char *text)
+{
+	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+}
+
+void signal_and_expect(struct proc *p, int sig)
+{
+	ck_assert_int_eq(kill(p->pid, sig), 0);
+	expect_signal(p, sig);
 }
 
 int harness_main(const char *name, int timeout, const TTest *const tests[])

@@ -60,6 +60,17 @@ void read_until(int fd, const char *needle, int ms);
 /* Everything up to EOF, NUL-terminated; fails the test after ms. */
 size_t read_all(int fd, char *buf, size_t len, int ms);
 
+/* A FIFO in a directory of its own, dir/name, made from dir's template
+ * ("/tmp/x-XXXXXX"); its path goes to path. */
+void fifo_make(char *dir, const char *name, char *path, size_t len);
+
+/* Opens the FIFO at path for writing: returns once a reader has it open,
+ * and so waits on where the reader is. */
+int fifo_writer(const char *path);
+
+/* Writes text to fd, whole, and closes it. */
+void write_and_close(int fd, const char *text);
+
 /* Runs argv to its end; returns the shell-style exit code, with its
  * stdout and stderr in out and err when they are not NULL. */
 int run(char *const argv[], char *out, size_t outlen, char *err, size_t errlen);
@@ -108,6 +119,10 @@ void start_probe(struct proc *p, char *const argv[],
 
 /* The probe's next line is sig's number. */
 void expect_signal(struct proc *p, int sig);
+
+/* A round trip: sig to p, by its pid, then the probe's line for it. Once
+ * it comes, reaper is in its loop and forwarded it. */
+void signal_and_expect(struct proc *p, int sig);
 
 /* reaper as PID 1 of a new PID namespace: prefix its argv with this. */
 #define UNSHARE "/usr/bin/unshare", "--pid", "--fork", "--mount-proc"

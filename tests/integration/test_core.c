@@ -183,13 +183,6 @@ START_TEST(stdio_passes_through)
 }
 END_TEST
 
-/* A round trip: once the probe reports sig, reaper is in its loop. */
-static void forward(struct proc *p, int sig)
-{
-	ck_assert_int_eq(kill(p->pid, sig), 0);
-	expect_signal(p, sig);
-}
-
 START_TEST(every_signal_is_forwarded)
 {
 	const int sigs[] = {SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2,
@@ -203,8 +196,8 @@ START_TEST(every_signal_is_forwarded)
 	start_probe(&p, ARGV(REAPER, "--", PROBE, "signals"), &default_opts,
 		    NULL);
 	for (size_t i = 0; i < n; i++)
-		forward(&p, sigs[i]);
-	forward(&p, SIGTERM);
+		signal_and_expect(&p, sigs[i]);
+	signal_and_expect(&p, SIGTERM);
 	ck_assert_int_eq(exit_code(proc_wait(&p, BOUND_MS)), 0);
 }
 END_TEST
@@ -218,7 +211,7 @@ START_TEST(workload_has_its_own_group)
 	ck_assert_int_eq(f[1], f[0]);          /* its own group */
 	ck_assert_int_eq(f[2], getsid(0));     /* in reaper's session */
 	ck_assert_int_ne(f[1], getpgid(p.pid));
-	forward(&p, SIGTERM);
+	signal_and_expect(&p, SIGTERM);
 	proc_wait(&p, BOUND_MS);
 }
 END_TEST
@@ -232,7 +225,7 @@ START_TEST(setsid_gives_a_new_session)
 		    &default_opts, f);
 	ck_assert_int_eq(f[2], f[0]);
 	ck_assert_int_eq(f[1], f[0]);
-	forward(&p, SIGTERM);
+	signal_and_expect(&p, SIGTERM);
 	proc_wait(&p, BOUND_MS);
 }
 END_TEST
@@ -248,8 +241,8 @@ static void check_group_forwarding(char *const argv[],
 	struct proc p;
 
 	start_probe(&p, argv, o, NULL);
-	forward(&p, SIGUSR1);
-	forward(&p, SIGTERM);
+	signal_and_expect(&p, SIGUSR1);
+	signal_and_expect(&p, SIGTERM);
 	ck_assert_int_eq(exit_code(proc_wait(&p, BOUND_MS)), 128 + SIGTERM);
 }
 
@@ -314,8 +307,8 @@ START_TEST(faults_sent_with_kill_are_forwarded)
 	start_probe(&p, ARGV(REAPER, "--", PROBE, "signals"), &default_opts,
 		    NULL);
 	for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++)
-		forward(&p, faults[i]);
-	forward(&p, SIGTERM);
+		signal_and_expect(&p, faults[i]);
+	signal_and_expect(&p, SIGTERM);
 	ck_assert_int_eq(exit_code(proc_wait(&p, BOUND_MS)), 0);
 }
 END_TEST
@@ -360,7 +353,7 @@ START_TEST(signal_at_start_is_not_lost)
 		ck_assert_int_eq(strncmp(line, "ready", 5), 0);
 	}
 	expect_signal(&p, SIGUSR1);
-	forward(&p, SIGTERM);
+	signal_and_expect(&p, SIGTERM);
 	ck_assert_int_eq(exit_code(proc_wait(&p, BOUND_MS)), 0);
 }
 END_TEST
@@ -452,13 +445,13 @@ START_TEST(reaper_moves_to_root_directory)
 
 	o.cwd = "/tmp";
 	start_probe(&p, ARGV(REAPER, "--", PROBE, "signals"), &o, NULL);
-	forward(&p, SIGUSR1);
+	signal_and_expect(&p, SIGUSR1);
 	snprintf(path, sizeof path, "/proc/%d/cwd", (int)p.pid);
 	n = readlink(path, cwd, sizeof cwd - 1);
 	ck_assert_int_gt(n, 0);
 	cwd[n] = '\0';
 	ck_assert_str_eq(cwd, "/");
-	forward(&p, SIGTERM);
+	signal_and_expect(&p, SIGTERM);
 	proc_wait(&p, BOUND_MS);
 }
 END_TEST
@@ -564,7 +557,7 @@ START_TEST(idle_reaper_does_not_wake)
 
 	start_probe(&p, ARGV(REAPER, "--", PROBE, "signals"), &default_opts,
 		    NULL);
-	forward(&p, SIGUSR1);
+	signal_and_expect(&p, SIGUSR1);
 	while (!proc_sleeping(p.pid))
 		sched_yield();
 	before = proc_status_field(p.pid, "voluntary_ctxt_switches");
@@ -573,7 +566,7 @@ START_TEST(idle_reaper_does_not_wake)
 	nanosleep(&pause, NULL);
 	after = proc_status_field(p.pid, "voluntary_ctxt_switches");
 	ck_assert_int_eq(after, before);
-	forward(&p, SIGTERM);
+	signal_and_expect(&p, SIGTERM);
 	proc_wait(&p, BOUND_MS);
 }
 END_TEST

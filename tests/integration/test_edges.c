@@ -162,8 +162,7 @@ START_TEST(the_timer_never_blocks_the_loop)
 	start_probe(&p, ARGV(REAPER, "--timeout", "10m", "--", PROBE, "signals"),
 		    &default_opts, NULL);
 	ck_assert_int_eq(timerfd_flags(p.pid) & O_NONBLOCK, O_NONBLOCK);
-	ck_assert_int_eq(kill(p.pid, SIGTERM), 0);
-	expect_signal(&p, SIGTERM);
+	signal_and_expect(&p, SIGTERM);
 	ck_assert_int_eq(exit_code(proc_wait(&p, BOUND_MS)), 0);
 }
 END_TEST
@@ -186,10 +185,8 @@ START_TEST(sigpipe_reaper_raises_is_not_forwarded)
 	/* The orphan was reaped and its warning failed, before or after the
 	 * probe was ready; a forwarded SIGPIPE would have killed the probe
 	 * or come before this USR1. */
-	ck_assert_int_eq(kill(p.pid, SIGUSR1), 0);
-	expect_signal(&p, SIGUSR1);
-	ck_assert_int_eq(kill(p.pid, SIGTERM), 0);
-	expect_signal(&p, SIGTERM);
+	signal_and_expect(&p, SIGUSR1);
+	signal_and_expect(&p, SIGTERM);
 	ck_assert_int_eq(exit_code(proc_wait(&p, BOUND_MS)), 0);
 }
 END_TEST
@@ -349,21 +346,15 @@ static char fifo[] = "/tmp/reaper-group-XXXXXX";
 static int group_file_opened(void)
 {
 	char path[64];
-	int fd;
 
 	snprintf(path, sizeof path, "%s/group", fifo);
-	ck_assert_int_ge(fd = open(path, O_WRONLY | O_CLOEXEC), 0);
-	return fd;
+	return fifo_writer(path);
 }
 
 /* Lets reaper read on, and go on. */
 static void serve_group_file(int fd)
 {
-	static const char group[] = "grp:x:4321:\n";
-
-	ck_assert_int_eq(write(fd, group, sizeof group - 1),
-			 (ssize_t)sizeof group - 1);
-	close(fd);
+	write_and_close(fd, "grp:x:4321:\n");
 }
 
 #define BLOCKED_ON_GROUP(...) "/bin/sh", "-c", \
@@ -452,12 +443,10 @@ START_TEST(a_real_fault_still_kills_reaper)
 }
 END_TEST
 
-static bool make_fifo(void)
+static bool make_group_fifo(void)
 {
 	char path[64];
 
-	if (mkdtemp(fifo) == NULL)
-		return false;
 	snprintf(path, sizeof path, "%s/group", fifo);
 	return mkfifo(path, 0600) == 0;
 }
@@ -493,7 +482,7 @@ int main(void)
 		return harness_main("edges", 60, tests);
 	}
 	make_setuid_probe();
-	if (!make_fifo())
+	if (mkdtemp(fifo) == NULL || !make_group_fifo())
 		return 1;
 	tests[n++] = a_descendant_it_may_not_signal_is_given_up_on;
 	tests[n++] = a_sigchld_from_outside_the_namespace_reaps_nothing_unseen;

@@ -207,10 +207,8 @@ START_TEST(demoted_workload_is_still_signalled_and_reaped)
 
 	start_probe(&p, ARGV(REAPER, "--user", "nobody", "--", PROBE, "signals"),
 		    &default_opts, NULL);
-	ck_assert_int_eq(kill(p.pid, SIGUSR1), 0);
-	expect_signal(&p, SIGUSR1);
-	ck_assert_int_eq(kill(p.pid, SIGTERM), 0);
-	expect_signal(&p, SIGTERM);
+	signal_and_expect(&p, SIGUSR1);
+	signal_and_expect(&p, SIGTERM);
 	ck_assert_int_eq(exit_code(proc_wait(&p, BOUND_MS)), 0);
 	ck_assert_int_eq(run(orphans, out, sizeof out, err, sizeof err), 0);
 	ck_assert_str_eq(out, "reaped 100\n");

@@ -78,10 +78,8 @@ static void forwarding(const char *refusal, const char *what)
 
 	start_probe(&p, UNDER(refusal, what, "--", PROBE, "signals"), mode(),
 		    NULL);
-	ck_assert_int_eq(kill(p.pid, SIGUSR1), 0);
-	expect_signal(&p, SIGUSR1);
-	ck_assert_int_eq(kill(p.pid, SIGTERM), 0);
-	expect_signal(&p, SIGTERM);
+	signal_and_expect(&p, SIGUSR1);
+	signal_and_expect(&p, SIGTERM);
 	ck_assert_int_eq(exit_code(proc_wait(&p, BOUND_MS)), 0);
 }
 

@@ -200,12 +200,9 @@ static char gate[] = "/tmp/reaper-gate-XXXXXX";
 static void open_gate(void)
 {
 	char path[64];
-	int fd;
 
 	snprintf(path, sizeof path, "%s/gate", gate);
-	ck_assert_int_ge(fd = open(path, O_WRONLY | O_CLOEXEC), 0);
-	ck_assert_int_eq(write(fd, "x\n", 2), 2);
-	close(fd);
+	write_and_close(fifo_writer(path), "x\n");
 }
 
 START_TEST(a_restart_after_bg_leaves_the_terminal_to_the_shell)
@@ -217,9 +214,7 @@ START_TEST(a_restart_after_bg_leaves_the_terminal_to_the_shell)
 	struct proc p;
 	int master = open_terminal(slave, sizeof slave);
 
-	ck_assert_ptr_nonnull(mkdtemp(gate));
-	snprintf(cmd, sizeof cmd, "%s/gate", gate);
-	ck_assert_int_eq(mkfifo(cmd, 0600), 0);
+	fifo_make(gate, "gate", cmd, sizeof cmd);
 	o.tty = slave;
 	o.env = env;
 	proc_start(&p, argv, &o);
