@@ -123,7 +123,8 @@ bool tree_walk(const struct tree_ops *ops, void *world,
 	bool ok;
 
 	ops->children(world, root->pid, &kids);
-	ok = push(&w, root, kids);
+	if (!(ok = push(&w, root, kids)))
+		free(kids.v);
 	while (ok && w.depth > 0 && visits < MAX_VISITS) {
 		struct frame *top = &w.stack[w.depth - 1];
 		struct tree_node n;

@@ -27,6 +27,8 @@ struct world {
 	int gens;
 	/* Runs when the walk reads pid's children, before they are listed. */
 	void (*meanwhile)(struct world *w, pid_t pid);
+	/* Runs when the walk pins pid, before it looks. */
+	void (*before_pin)(struct world *w, pid_t pid);
 	pid_t visited[64];
 	size_t nvisited;
 };
@@ -59,7 +61,12 @@ static void end(struct world *w, pid_t pid)
 
 static bool fake_pin(void *world, pid_t pid, struct tree_node *n)
 {
-	struct fake *f = find(world, pid);
+	struct world *w = world;
+	struct fake *f;
+
+	if (w->before_pin != NULL)
+		w->before_pin(w, pid);
+	f = find(w, pid);
 
 	if (f == NULL)
 		return false;
@@ -178,9 +185,10 @@ START_TEST(a_pid_reused_while_its_children_are_read_is_not_followed)
 	w.meanwhile = reused_while_read;
 	walk(&w);
 	ck_assert(!visited(&w, 95));
+	/* Nor the 30 that was pinned: it ended before it was proven. */
+	ck_assert(!visited(&w, 30));
 	ck_assert(visited(&w, 20) && visited(&w, 21) && visited(&w, 40));
-	/* 30 was visited as the process found first, or not at all. */
-	ck_assert_uint_le(w.nvisited, 5);
+	ck_assert_uint_eq(w.nvisited, 3);
 }
 END_TEST
 
@@ -226,6 +234,33 @@ START_TEST(a_pid_reused_within_the_tree_is_visited)
 	walk(&w);
 	ck_assert(visited(&w, 30) && visited(&w, 96));
 	ck_assert(!visited(&w, 5)); /* reaper's now, no longer under 30 */
+}
+END_TEST
+
+/* When the walk comes to pin 30, 20, proven before, has ended; a stranger
+ * took its pid, and a child of the stranger's took 30's: its parent pid is
+ * one the walk holds, but the process the walk holds is gone. */
+static void parent_and_child_reused(struct world *w, pid_t pid)
+{
+	if (pid != 30 || find(w, 95) != NULL)
+		return;
+	spawn(w, 95, 0); /* marks that this ran once */
+	end(w, 30);
+	end(w, 20);
+	spawn(w, 20, 90);
+	spawn(w, 30, 20);
+}
+
+START_TEST(a_parent_that_ended_since_it_was_proven_vouches_for_nothing)
+{
+	static struct world w;
+
+	tree_of_five(&w);
+	w.before_pin = parent_and_child_reused;
+	walk(&w);
+	ck_assert(visited(&w, 20)); /* the first 20, before it ended */
+	ck_assert(!visited(&w, 30));
+	ck_assert(visited(&w, 21) && visited(&w, 40));
 }
 END_TEST
 
@@ -349,6 +384,7 @@ int main(void)
 		a_pid_reused_before_it_is_pinned_is_not_visited,
 		a_pid_reused_within_the_tree_is_visited,
 		a_parent_ending_during_the_walk_stops_nothing_else,
+		a_parent_that_ended_since_it_was_proven_vouches_for_nothing,
 		nothing_to_visit,
 		pids_cut_between_reads_come_whole,
 		a_long_list_comes_whole,
