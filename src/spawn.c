@@ -13,14 +13,22 @@
 #include "parse.h"
 #include "tty.h"
 
-bool spawn_listen_pid_names(const char *value, pid_t pid)
+struct spawn_result {
+	pid_t pid;
+	int err;          /* 0 when exec succeeded */
+	const char *step; /* what failed before exec, or NULL: exec did */
+};
+
+/* Whether LISTEN_PID's value names pid (socket activation handed its
+ * sockets to reaper, so the workload must see its own pid there). */
+static bool listen_pid_names(const char *value, pid_t pid)
 {
 	unsigned long n;
 
 	return value != NULL && parse_ulong(value, &n) && n == (unsigned long)pid;
 }
 
-int spawn_exec_failure_code(int exec_errno)
+static int exec_failure_code(int exec_errno)
 {
 	return exec_errno == ENOENT || exec_errno == ENOTDIR ? 127 : 126;
 }
@@ -29,7 +37,7 @@ static void rewrite_listen_pid(void)
 {
 	char pid[24];
 
-	if (!spawn_listen_pid_names(getenv("LISTEN_PID"), getppid()))
+	if (!listen_pid_names(getenv("LISTEN_PID"), getppid()))
 		return;
 	snprintf(pid, sizeof pid, "%ld", (long)getpid());
 	(void)setenv("LISTEN_PID", pid, 1);
@@ -78,7 +86,7 @@ exec_child(const struct spawn_request *req, int failures)
 		      sizeof req->mask);
 	execvp(req->argv[0], req->argv);
 	err = errno;
-	fail_child(failures, err, NULL, spawn_exec_failure_code(err));
+	fail_child(failures, err, NULL, exec_failure_code(err));
 }
 
 static void read_failure(int fd, struct spawn_result *res)
@@ -95,7 +103,10 @@ static void read_failure(int fd, struct spawn_result *res)
 	res->step = r.step;
 }
 
-bool spawn_workload(const struct spawn_request *req, struct spawn_result *res)
+/* Returns false with errno set when fork failed; otherwise the child
+ * exists, and res says whether it reached exec, or what stopped it. */
+static bool fork_workload(const struct spawn_request *req,
+			  struct spawn_result *res)
 {
 	int failures[2];
 	int saved;
@@ -120,7 +131,7 @@ int spawn_start(const struct spawn_request *req, pid_t *pid)
 {
 	struct spawn_result child;
 
-	if (!spawn_workload(req, &child)) {
+	if (!fork_workload(req, &child)) {
 		log_error("fork: %m");
 		return 125;
 	}
@@ -131,7 +142,7 @@ int spawn_start(const struct spawn_request *req, pid_t *pid)
 			return 125;
 		}
 		log_error("%s: %s", req->argv[0], strerror(child.err));
-		return spawn_exec_failure_code(child.err);
+		return exec_failure_code(child.err);
 	}
 	log_info("started %s as %d", req->argv[0], (int)child.pid);
 	*pid = child.pid;
