@@ -127,6 +127,31 @@ START_TEST(a_timeout_that_falls_in_the_grace_does_not_spin)
 }
 END_TEST
 
+/* A pod's pause process that cannot see its namespace's processes (no
+ * /proc) cannot tell whether the pod's others have ended: it waits out
+ * the grace, looking every 100 ms without spinning (the CPU budget),
+ * then ends what is left and exits 0. */
+START_TEST(a_stopping_pause_without_proc_waits_out_the_grace)
+{
+	struct start_opts o = default_opts;
+	struct timespec t0, t1;
+	struct proc p;
+	char line[128];
+
+	o.pid1 = true;
+	proc_start(&p, ARGV("/bin/sh", "-c", "mount -t tmpfs none /proc && exec "
+			    "\"$0\" -v --pause --grace 1s", REAPER), &o);
+	read_line(p.err, line, sizeof line, BOUND_MS);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ck_assert_int_eq(kill(p.pid, SIGTERM), 0);
+	ck_assert_int_eq(exit_code(proc_wait(&p, BOUND_MS)), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	/* A lower bound only: a slow machine makes it longer. */
+	ck_assert_int_ge((t1.tv_sec - t0.tv_sec) * 1000 +
+			 (t1.tv_nsec - t0.tv_nsec) / 1000000, 1000);
+}
+END_TEST
+
 /* Which of pid's descriptors is its timerfd, and its flags. */
 static long timerfd_flags(pid_t pid)
 {
@@ -493,6 +518,7 @@ int main(void)
 		tests[n++] = without_proc_a_daemon_outside_the_group_is_given_up_on;
 		tests[n++] = pause_without_proc_never_signals_its_own_group;
 		tests[n++] = a_reused_group_number_is_not_signalled;
+		tests[n++] = a_stopping_pause_without_proc_waits_out_the_grace;
 	} else {
 		/* glibc's fgetgrent takes the file's position with fgetpos,
 		 * which a FIFO refuses; musl's reads on. */
