@@ -18,5 +18,5 @@ uint64_t deadline_after(uint64_t now, uint64_t us)
 
 uint64_t deadline_earliest(uint64_t a, uint64_t b)
 {
-	return a == 0 || (b != 0 && b < a) ? b : a;
+	return b < a ? b : a;
 }

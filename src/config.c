@@ -394,12 +394,8 @@ static const char *offending(int argc, char **argv, int opt, char *buf,
 	return buf;
 }
 
-bool config_parse(struct config *cfg, int argc, char **argv,
-		  char *const envp[], char *err, size_t len)
+void config_defaults(struct config *cfg)
 {
-	char buf[64];
-	int opt;
-
 	*cfg = (struct config){
 		.verbosity = 1,
 		.cleanup = true,
@@ -411,6 +407,15 @@ bool config_parse(struct config *cfg, int argc, char **argv,
 	};
 	for (int sig = 1; sig < CONFIG_NSIG; sig++)
 		cfg->rewrite[sig] = (uint8_t)sig;
+}
+
+bool config_parse(struct config *cfg, int argc, char **argv,
+		  char *const envp[], char *err, size_t len)
+{
+	char buf[64];
+	int opt;
+
+	config_defaults(cfg);
 	if (!parse_env(cfg, envp, err, len))
 		return false;
 	optind = 0; /* a full reset, so that the parser can run again */

@@ -2,15 +2,11 @@
 
 #include <dirent.h>
 #include <stdbool.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "log.h"
 #include "parse.h"
-
-#ifndef SYS_close_range
-#define SYS_close_range 436
-#endif
+#include "syscalls.h"
 
 /* At most stdin, stderr and what reaper opens for itself. */
 #define MAX_KEPT 8
@@ -61,7 +57,7 @@ static void close_all_but(const int *keep, size_t n)
 
 	for (size_t i = 0; i <= n; i++) {
 		unsigned hi = i < n ? (unsigned)keep[i] : ~0u;
-		if (hi > lo && syscall(SYS_close_range, lo, hi - 1, 0) < 0) {
+		if (hi > lo && sys_close_range(lo, hi - 1) < 0) {
 			close_listed(keep, n);
 			return;
 		}
@@ -74,8 +70,6 @@ void fds_release_inherited(const int *own, size_t n)
 	int keep[MAX_KEPT] = {0};
 	size_t k = 0;
 
-	if (chdir("/") < 0)
-		log_warn("chdir /: %m");
 	if (isatty(STDIN_FILENO))
 		keep_fd(keep, &k, STDIN_FILENO);
 	keep_fd(keep, &k, STDERR_FILENO);

@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -11,6 +11,7 @@
 #include "loop.h"
 #include "policy.h"
 #include "signals.h"
+#include "syscalls.h"
 #include "tty.h"
 
 #ifndef REAPER_VERSION
@@ -57,6 +58,25 @@ static bool resolve_creds(const struct config *cfg, struct creds *c)
 	return false;
 }
 
+/* reaper holds no reference to the caller's directory once the workload
+ * can run: it moves to / first, and the workload returns through a
+ * descriptor that exec closes. */
+static int leave_working_directory(void)
+{
+	int fd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0) {
+		log_debug("cannot hold the working directory: %m; staying there");
+		return -1;
+	}
+	if (chdir("/") < 0) {
+		log_warn("chdir /: %m");
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 static int supervise(const struct config *cfg, kernel_sigset inherited,
 		     pid_t parent)
 {
@@ -64,12 +84,13 @@ static int supervise(const struct config *cfg, kernel_sigset inherited,
 	struct policy policy;
 	struct loop loop = {
 		.req = {.argv = cfg->command, .setsid = cfg->setsid,
-			.mask = inherited, .creds = &creds,
+			.mask = inherited, .creds = &creds, .cwd = -1,
 			.unset = config_own_variables},
 	};
 
 	if (!cfg->pause && !resolve_creds(cfg, &creds))
 		return 125;
+	loop.req.cwd = leave_working_directory();
 	if (getpid() != 1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
 		log_warn("cannot become a subreaper: %m; orphans go to init");
 	watch_parent(cfg, parent, &loop);
@@ -99,10 +120,8 @@ int main(int argc, char **argv)
 	char err[256];
 
 	/* First: a signal sent from here on waits in the kernel for the
-	 * loop, rather than killing reaper or, to PID 1, being dropped. The
-	 * kernel's call, not the libc's: it takes the whole set. */
-	if (syscall(SYS_rt_sigprocmask, SIG_BLOCK, &all, &inherited,
-		    sizeof all) < 0) {
+	 * loop, rather than killing reaper or, to PID 1, being dropped. */
+	if (sys_sigprocmask(SIG_BLOCK, &all, &inherited) < 0) {
 		log_error("cannot block signals: %m");
 		return 125;
 	}

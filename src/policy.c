@@ -8,55 +8,64 @@
 #include "clock.h"
 #include "signals.h"
 
-static void emit(struct actions *out, enum action_kind kind, int sig,
-		 pid_t target, int status, uint64_t at)
+static void emit(struct actions *out, struct action a)
 {
 	/* Each handler emits a handful; running out is a bug in this file. */
 	if (out->n == POLICY_MAX_ACTIONS)
 		abort();
-	out->list[out->n++] = (struct action){kind, sig, target, status, at, 0};
+	out->list[out->n++] = a;
 }
 
-/* The one list of what the policy waits for, and until when: the timer
- * is set from it, and act_on_due acts on the same conditions. */
+/* A run that already ended keeps its status: the timeout waits through
+ * its cleanup, and counts again in the back-off. */
 static bool timeout_pending(const struct policy *p)
 {
-	/* A run that already ended keeps its status: the deadline waits
-	 * through its cleanup, and counts again in the back-off. */
-	return p->timeout_at != 0 && !p->timed_out &&
-	       (p->phase == PHASE_RUNNING || p->phase == PHASE_BACKOFF);
+	switch (p->state) {
+	case ST_RUNNING:
+	case ST_SUSPENDED:
+	case ST_PAUSED:
+	case ST_BACKOFF:
+		return true;
+	default:
+		return false;
+	}
 }
 
+/* The one list of what the policy waits for, and until when: the loop's
+ * timer is set from it, and act_on_due acts on the same deadlines. */
 uint64_t policy_next_deadline(const struct policy *p)
 {
-	uint64_t next = timeout_pending(p) ? p->timeout_at : 0;
+	uint64_t next = timeout_pending(p) ? p->timeout_at : DEADLINE_NEVER;
 
-	if (p->stage == STAGE_TERM_SENT)
-		next = deadline_earliest(next, p->grace_at);
-	if (p->stage == STAGE_KILL_SENT)
-		next = deadline_earliest(next, deadline_earliest(p->rekill_at,
+	switch (p->state) {
+	case ST_GRACE:
+		return deadline_earliest(next, p->grace_at);
+	case ST_KILLING:
+		return deadline_earliest(next, deadline_earliest(p->rekill_at,
 								 p->give_up_at));
-	if (p->stage == STAGE_WAIT_OTHERS)
-		next = deadline_earliest(next, deadline_earliest(p->grace_at,
-								 p->look_at));
-	if (p->phase == PHASE_BACKOFF)
-		next = deadline_earliest(next, p->restart_at);
-	return next;
+	case ST_OTHERS:
+		return deadline_earliest(p->grace_at, p->look_at);
+	case ST_BACKOFF:
+		return deadline_earliest(next, p->restart_at);
+	default:
+		return next;
+	}
 }
 
 void policy_init(struct policy *p, const struct config *cfg,
 		 bool namespace_init)
 {
-	*p = (struct policy){.cfg = cfg, .namespace_init = namespace_init};
+	*p = (struct policy){.cfg = cfg, .namespace_init = namespace_init,
+			     .timeout_at = DEADLINE_NEVER};
 }
 
 uint64_t policy_backoff(const struct config *cfg, unsigned attempt)
 {
-	uint64_t d = cfg->backoff_min_us;
+	uint64_t d = cfg->backoff_min_us, max = cfg->backoff_max_us;
 
-	for (unsigned i = 0; i < attempt && d < cfg->backoff_max_us; i++)
-		d *= 2;
-	return d < cfg->backoff_max_us ? d : cfg->backoff_max_us;
+	for (unsigned i = 0; i < attempt && d < max; i++)
+		d = d > max / 2 ? max : d * 2;
+	return d < max ? d : max;
 }
 
 static bool wants_restart(const struct policy *p)
@@ -65,7 +74,7 @@ static bool wants_restart(const struct policy *p)
 	bool failed = !(WIFEXITED(p->last_status) &&
 			WEXITSTATUS(p->last_status) == 0);
 
-	if (p->stopping || p->timed_out || c->pause || p->restarts >= c->max_restarts)
+	if (p->stop != STOP_NONE || c->pause || p->restarts >= c->max_restarts)
 		return false;
 	return c->restart == RESTART_ALWAYS ||
 	       (c->restart == RESTART_ON_FAILURE && failed);
@@ -73,7 +82,7 @@ static bool wants_restart(const struct policy *p)
 
 static int final_code(const struct policy *p)
 {
-	if (p->timed_out)
+	if (p->stop == STOP_TIMED_OUT)
 		return 124;
 	if (p->cfg->pause)
 		return 0;
@@ -86,10 +95,10 @@ static void finish(struct policy *p, uint64_t now, struct actions *out)
 {
 	uint64_t delay;
 
-	p->stage = STAGE_NONE;
 	if (!wants_restart(p)) {
-		p->phase = PHASE_DONE;
-		emit(out, ACT_EXIT, 0, 0, final_code(p), 0);
+		p->state = ST_DONE;
+		emit(out, (struct action){.kind = ACT_EXIT,
+					  .exit_code = final_code(p)});
 		return;
 	}
 	if (now - p->run_started > p->cfg->backoff_max_us)
@@ -97,28 +106,29 @@ static void finish(struct policy *p, uint64_t now, struct actions *out)
 	delay = policy_backoff(p->cfg, p->failures++);
 	p->restarts++;
 	p->restart_at = deadline_after(now, delay);
-	p->phase = PHASE_BACKOFF;
-	emit(out, ACT_REPORT_RESTART, 0, 0, p->last_status, delay);
-	out->list[out->n - 1].count = p->restarts;
+	p->state = ST_BACKOFF;
+	emit(out, (struct action){.kind = ACT_REPORT_RESTART,
+				  .wstatus = p->last_status, .delay_us = delay,
+				  .count = p->restarts});
 }
 
-static void emit_tree_signal(const struct policy *p, int sig,
-			     struct actions *out)
+static void signal_tree(struct actions *out, int sig, bool only_new)
 {
-	emit(out, ACT_SIGNAL_TREE, sig, p->workload, 0, 0);
+	emit(out, (struct action){.kind = ACT_SIGNAL_TREE, .sig = sig,
+				  .only_new = only_new});
 }
 
 static void kill_tree(struct policy *p, uint64_t now, struct actions *out)
 {
-	emit_tree_signal(p, SIGKILL, out);
-	p->stage = STAGE_KILL_SENT;
+	signal_tree(out, SIGKILL, false);
+	p->state = ST_KILLING;
 	p->rekill_at = deadline_after(now, POLICY_REKILL_US);
 	p->give_up_at = deadline_after(now, POLICY_KILL_PHASE_US);
 }
 
 static void kill_again(struct policy *p, uint64_t now, struct actions *out)
 {
-	emit_tree_signal(p, SIGKILL, out);
+	signal_tree(out, SIGKILL, false);
 	p->rekill_at = deadline_after(now, POLICY_REKILL_US);
 }
 
@@ -126,7 +136,7 @@ static void kill_again(struct policy *p, uint64_t now, struct actions *out)
  * it, or cannot find it. */
 static void give_up(struct policy *p, uint64_t now, struct actions *out)
 {
-	emit(out, ACT_GIVE_UP, 0, p->workload, 0, 0);
+	emit(out, (struct action){.kind = ACT_REPORT_LEFTOVERS});
 	finish(p, now, out);
 }
 
@@ -138,8 +148,10 @@ static void end_tree(struct policy *p, int sig, uint64_t now,
 		kill_tree(p, now, out);
 		return;
 	}
-	emit_tree_signal(p, sig, out);
-	p->stage = STAGE_TERM_SENT;
+	signal_tree(out, sig, false);
+	p->state = ST_GRACE;
+	p->grace_signal = sig;
+	p->reaped_in_grace = false;
 	p->grace_at = deadline_after(now, p->cfg->grace_us);
 }
 
@@ -152,77 +164,93 @@ static void wait_for_others(struct policy *p, uint64_t now, struct actions *out)
 		kill_tree(p, now, out);
 		return;
 	}
-	p->stage = STAGE_WAIT_OTHERS;
+	p->state = ST_OTHERS;
 	p->grace_at = deadline_after(now, p->cfg->grace_us);
 	p->look_at = now;
 }
 
 static void time_out(struct policy *p, uint64_t now, struct actions *out)
 {
-	p->timed_out = true;
-	p->stopping = true;
-	if (p->cfg->pause)
-		p->phase = PHASE_ENDED;
-	if (p->phase == PHASE_BACKOFF)
+	p->timeout_at = DEADLINE_NEVER;
+	p->stop = STOP_TIMED_OUT;
+	if (p->state == ST_BACKOFF)
 		finish(p, now, out);
-	else if (p->stage == STAGE_NONE)
+	else
 		end_tree(p, p->cfg->timeout_signal, now, out);
 }
 
 /* Acts on every deadline that has passed; each action moves its deadline
- * into the future or drops it. */
+ * into the future or drops it. The timeout comes first: a restart due at
+ * the same moment is not made. */
 static void act_on_due(struct policy *p, uint64_t now, struct actions *out)
 {
 	if (timeout_pending(p) && now >= p->timeout_at)
 		time_out(p, now, out);
-	if ((p->stage == STAGE_TERM_SENT || p->stage == STAGE_WAIT_OTHERS) &&
-	    now >= p->grace_at)
-		kill_tree(p, now, out);
-	if (p->stage == STAGE_WAIT_OTHERS && now >= p->look_at) {
-		/* Asked: the next look is timed from the answer. */
-		p->look_at = DEADLINE_NEVER;
-		emit(out, ACT_LOOK_AROUND, 0, 0, 0, 0);
-	}
-	if (p->stage == STAGE_KILL_SENT && now >= p->give_up_at)
-		give_up(p, now, out);
-	else if (p->stage == STAGE_KILL_SENT && now >= p->rekill_at)
-		kill_again(p, now, out);
-	if (p->phase == PHASE_BACKOFF && now >= p->restart_at) {
-		p->phase = PHASE_RUNNING;
-		emit(out, ACT_SPAWN, 0, 0, 0, 0);
+	switch (p->state) {
+	case ST_OTHERS:
+		if (now >= p->grace_at) {
+			kill_tree(p, now, out);
+		} else if (now >= p->look_at) {
+			/* Asked: the next look is timed from the answer. */
+			p->look_at = DEADLINE_NEVER;
+			emit(out, (struct action){.kind = ACT_COUNT_OTHERS});
+		}
+		break;
+	case ST_GRACE:
+		if (now >= p->grace_at)
+			kill_tree(p, now, out);
+		break;
+	case ST_KILLING:
+		if (now >= p->give_up_at)
+			give_up(p, now, out);
+		else if (now >= p->rekill_at)
+			kill_again(p, now, out);
+		break;
+	case ST_BACKOFF:
+		if (now >= p->restart_at) {
+			p->state = ST_STARTING;
+			emit(out, (struct action){.kind = ACT_SPAWN});
+		}
+		break;
+	default:
+		break;
 	}
 }
 
-/* Every handler ends here: nothing due is left undone, and the loop
- * hears of the next deadline when it changes. */
+/* Every handler ends here: nothing due is left undone. */
 static void after_event(struct policy *p, uint64_t now, struct actions *out)
 {
-	uint64_t next;
-
-	while ((next = policy_next_deadline(p)) != 0 && next <= now)
+	while (policy_next_deadline(p) <= now)
 		act_on_due(p, now, out);
-	if (next != p->armed) {
-		p->armed = next;
-		emit(out, ACT_ARM_TIMER, 0, 0, 0, next);
-	}
 }
 
-void policy_started(struct policy *p, pid_t pid, uint64_t now,
-		    struct actions *out)
+void policy_started(struct policy *p, uint64_t now, struct actions *out)
 {
 	out->n = 0;
-	if (p->timeout_at == 0 && p->cfg->timeout_us != 0)
+	if (p->restarts == 0 && p->cfg->timeout_us != 0)
 		p->timeout_at = deadline_after(now, p->cfg->timeout_us);
-	p->workload = pid;
-	p->phase = PHASE_RUNNING;
-	p->stage = STAGE_NONE;
+	p->state = p->cfg->pause ? ST_PAUSED : ST_RUNNING;
+	p->workload_alive = !p->cfg->pause;
+	p->forwarded = 0;
 	p->run_started = now;
 	after_event(p, now, out);
 }
 
-static bool is_terminating(int sig)
+void policy_on_start_failed(struct policy *p, int code, uint64_t now,
+			    struct actions *out)
 {
-	return sig == SIGTERM || sig == SIGINT || sig == SIGQUIT || sig == SIGHUP;
+	out->n = 0;
+	p->last_status = (code & 0xff) << 8;
+	p->run_started = now;
+	finish(p, now, out);
+	after_event(p, now, out);
+}
+
+/* The signals that mean "stop": they end restarts. */
+static bool is_stop_signal(const struct policy *p, int sig)
+{
+	return sig == SIGTERM || sig == SIGINT || sig == SIGQUIT ||
+	       sig == p->cfg->timeout_signal;
 }
 
 /* A second Ctrl-C, or a second SIGTERM, cuts the cleanup short. */
@@ -231,42 +259,73 @@ static bool is_impatient(int sig)
 	return sig == SIGTERM || sig == SIGINT;
 }
 
-static void forward_to_workload(const struct policy *p, int sig,
-				struct actions *out)
+static uint64_t sig_bit(int sig)
+{
+	return (uint64_t)1 << (sig - 1);
+}
+
+static void forward(struct policy *p, int sig, struct actions *out)
 {
 	int to = sig < CONFIG_NSIG ? p->cfg->rewrite[sig] : sig;
 
-	if (to == 0 || p->workload == 0)
+	if (to == 0)
 		return;
-	emit(out, ACT_FORWARD, to,
-	     p->cfg->kill_group ? -p->workload : p->workload, 0, 0);
+	p->forwarded |= sig_bit(to);
+	emit(out, (struct action){.kind = ACT_FORWARD, .sig = to,
+				  .to_group = p->cfg->kill_group});
+}
+
+static void stop_pausing(struct policy *p, uint64_t now, struct actions *out)
+{
+	p->last_status = 0;
+	if (p->namespace_init && p->cfg->cleanup)
+		wait_for_others(p, now, out);
+	else
+		p->state = ST_ENDED;
 }
 
 static void react(struct policy *p, int sig, uint64_t now, struct actions *out)
 {
-	if (is_terminating(sig))
-		p->stopping = true;
-	if (sig == SIGCONT && p->suspended) {
+	if (is_stop_signal(p, sig) && p->stop == STOP_NONE)
+		p->stop = STOP_ASKED;
+	switch (p->state) {
+	case ST_SUSPENDED:
+		if (sig != SIGCONT) {
+			forward(p, sig, out);
+			break;
+		}
 		/* fg (or bg) resumed reaper: the whole stopped job goes on,
 		 * in the foreground if the shell handed reaper the terminal. */
-		p->suspended = false;
-		emit(out, ACT_FOREGROUND, 0, p->workload, 0, 0);
-		emit(out, ACT_FORWARD, SIGCONT, -p->workload, 0, 0);
-	} else if (p->stage == STAGE_TERM_SENT && is_impatient(sig)) {
-		kill_tree(p, now, out);
-	} else if (p->stage == STAGE_KILL_SENT && is_impatient(sig)) {
-		give_up(p, now, out);
-	} else if (p->phase == PHASE_RUNNING && p->cfg->pause) {
-		if (is_impatient(sig)) {
-			p->phase = PHASE_ENDED;
-			p->last_status = 0;
-			if (p->namespace_init && p->cfg->cleanup)
-				wait_for_others(p, now, out);
-		}
-	} else if (p->phase == PHASE_RUNNING) {
-		forward_to_workload(p, sig, out);
-	} else if (p->phase == PHASE_BACKOFF && p->stopping) {
-		finish(p, now, out);
+		p->state = ST_RUNNING;
+		emit(out, (struct action){.kind = ACT_FOREGROUND});
+		emit(out, (struct action){.kind = ACT_FORWARD, .sig = SIGCONT,
+					  .to_group = true});
+		break;
+	case ST_RUNNING:
+		forward(p, sig, out);
+		break;
+	case ST_PAUSED:
+		if (is_impatient(sig))
+			stop_pausing(p, now, out);
+		break;
+	case ST_GRACE:
+		if (is_impatient(sig))
+			kill_tree(p, now, out);
+		else
+			forward(p, sig, out);
+		break;
+	case ST_KILLING:
+		if (is_impatient(sig))
+			give_up(p, now, out);
+		else
+			forward(p, sig, out);
+		break;
+	case ST_BACKOFF:
+		if (p->stop != STOP_NONE)
+			finish(p, now, out);
+		break;
+	default:
+		break;
 	}
 }
 
@@ -279,18 +338,29 @@ void policy_on_signal(struct policy *p, int sig, bool own, uint64_t now,
 	after_event(p, now, out);
 }
 
-void policy_on_reaped(struct policy *p, pid_t pid, int wstatus, uint64_t now,
-		      struct actions *out)
+static void workload_ended(struct policy *p, int wstatus, struct actions *out)
+{
+	p->last_status = wstatus;
+	p->workload_alive = false;
+	if (WIFSIGNALED(wstatus) && (p->forwarded & sig_bit(WTERMSIG(wstatus))) &&
+	    p->stop == STOP_NONE)
+		p->stop = STOP_ASKED;
+	if (p->state == ST_RUNNING || p->state == ST_SUSPENDED)
+		p->state = ST_ENDED;
+	emit(out, (struct action){.kind = ACT_RECLAIM_TERMINAL});
+}
+
+void policy_on_reaped(struct policy *p, pid_t pid, bool workload, int wstatus,
+		      uint64_t now, struct actions *out)
 {
 	out->n = 0;
-	if (p->phase != PHASE_RUNNING || pid != p->workload || pid == 0) {
-		p->orphans_reaped++;
-		if (p->cfg->warn_on_reap)
-			emit(out, ACT_REPORT_ORPHAN, 0, pid, wstatus, 0);
+	if (workload) {
+		workload_ended(p, wstatus, out);
 	} else {
-		p->phase = PHASE_ENDED;
-		p->last_status = wstatus;
-		emit(out, ACT_RECLAIM_TERMINAL, 0, p->workload, 0, 0);
+		p->reaped_in_grace |= p->state == ST_GRACE;
+		if (p->cfg->warn_on_reap)
+			emit(out, (struct action){.kind = ACT_REPORT_ORPHAN,
+						  .pid = pid, .wstatus = wstatus});
 	}
 	after_event(p, now, out);
 }
@@ -300,38 +370,49 @@ static bool is_terminal_stop(int sig)
 	return sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
 }
 
-void policy_on_stopped(struct policy *p, pid_t pid, int stopsig, bool in_job,
+void policy_on_stopped(struct policy *p, int stopsig, bool in_job,
 		       uint64_t now, struct actions *out)
 {
 	out->n = 0;
 	/* With --setsid the workload is no job of reaper's terminal. */
-	if (pid == p->workload && p->phase == PHASE_RUNNING && !p->cfg->setsid) {
+	if (p->state == ST_RUNNING && !p->cfg->setsid) {
 		if (in_job) {
 			/* The shell waits on reaper: reaper stops too, so that
 			 * its job shows stopped, and fg or bg resumes both. */
-			p->suspended = true;
-			emit(out, ACT_SUSPEND, 0, 0, 0, 0);
+			p->state = ST_SUSPENDED;
+			emit(out, (struct action){.kind = ACT_SUSPEND});
 		} else if (is_terminal_stop(stopsig)) {
 			/* Without reaper, the workload's group would have been
 			 * orphaned, and the kernel would have ignored this
 			 * stop; no one would ever continue it. */
-			emit(out, ACT_FORWARD, SIGCONT, -p->workload, 0, 0);
+			emit(out, (struct action){.kind = ACT_FORWARD,
+						  .sig = SIGCONT,
+						  .to_group = true});
 		}
 	}
 	after_event(p, now, out);
 }
 
-void policy_on_drained(struct policy *p, bool children_left, uint64_t now,
-		       struct actions *out)
+/* A descendant whose parent died during the grace came to reaper: it has
+ * had no graceful signal yet, and gets one now. */
+static void sweep_in_grace(struct policy *p, struct actions *out)
+{
+	if (!p->reaped_in_grace)
+		return;
+	p->reaped_in_grace = false;
+	signal_tree(out, p->grace_signal, true);
+}
+
+void policy_on_swept(struct policy *p, bool children_left, uint64_t now,
+		     struct actions *out)
 {
 	out->n = 0;
-	/* Waiting for the pod's others, reaper's children are some of them. */
-	if (p->phase == PHASE_ENDED && p->stage != STAGE_WAIT_OTHERS) {
-		if (!children_left || !p->cfg->cleanup)
-			finish(p, now, out);
-		else if (p->stage == STAGE_NONE)
-			end_tree(p, SIGTERM, now, out);
-	}
+	if (policy_awaits_sweep(p) && (!children_left || !p->cfg->cleanup))
+		finish(p, now, out);
+	else if (p->state == ST_ENDED)
+		end_tree(p, SIGTERM, now, out);
+	else if (p->state == ST_GRACE)
+		sweep_in_grace(p, out);
 	after_event(p, now, out);
 }
 
@@ -339,32 +420,23 @@ void policy_on_others(struct policy *p, bool others_left, uint64_t now,
 		      struct actions *out)
 {
 	out->n = 0;
-	if (p->stage == STAGE_WAIT_OTHERS && !others_left)
+	if (p->state == ST_OTHERS && !others_left)
 		finish(p, now, out);
-	else if (p->stage == STAGE_WAIT_OTHERS)
+	else if (p->state == ST_OTHERS)
 		p->look_at = deadline_after(now, POLICY_LOOK_US);
 	after_event(p, now, out);
 }
 
-bool policy_awaits_drain(const struct policy *p)
+bool policy_awaits_sweep(const struct policy *p)
 {
-	return p->phase == PHASE_ENDED;
+	return (p->state == ST_ENDED || p->state == ST_GRACE ||
+		p->state == ST_KILLING) && !p->workload_alive;
 }
 
 void policy_on_timer(struct policy *p, uint64_t now, struct actions *out)
 {
 	out->n = 0;
 	after_event(p, now, out);
-}
-
-void policy_summary(const struct policy *p, struct policy_summary *out)
-{
-	*out = (struct policy_summary){
-		.paused = p->cfg->pause,
-		.last_status = p->last_status,
-		.orphans_reaped = p->orphans_reaped,
-		.restarts = p->restarts,
-	};
 }
 
 int policy_exit_code(const struct config *cfg, int wstatus)

@@ -2,9 +2,11 @@
  * to take. Pure: no system calls, so every rule is unit-tested without
  * forking. Times are microseconds on the monotonic clock (clock.h).
  *
- * Every handler ends by acting on whatever deadline has passed, so that
- * the deadline an ACT_ARM_TIMER names is always none or in the future:
- * the loop never sets its timer to a moment already gone. */
+ * The policy knows no pid: the loop, which owns the workload, tells it
+ * whether a child was the workload, and carries out "forward to the
+ * workload" itself. Every handler ends by acting on whatever deadline
+ * has passed, so policy_next_deadline is never a moment already gone;
+ * the loop asks it before each wait. */
 #ifndef REAPER_POLICY_H
 #define REAPER_POLICY_H
 
@@ -27,33 +29,35 @@
 #define POLICY_LOOK_US 100000
 
 enum action_kind {
-	ACT_FORWARD,        /* sig to target: a pid, or -pgid */
-	ACT_SIGNAL_TREE,    /* sig to every descendant; target: the workload's
-			     * group (a fallback without /proc), 0 when none */
-	ACT_ARM_TIMER,      /* wake at `at`; 0 disarms */
-	ACT_SPAWN,          /* start the workload again */
-	ACT_REPORT_ORPHAN,  /* log that target was reaped, with its status */
-	ACT_REPORT_RESTART, /* log restart number `count`: the last status,
-			     * the delay in `at` */
-	ACT_SUSPEND,        /* stop reaper itself, as its job was stopped */
-	ACT_FOREGROUND,     /* give the terminal to group target, if reaper's
-			     * group holds it */
-	ACT_RECLAIM_TERMINAL, /* group target is over: if it holds the
-			       * terminal, reaper's group takes it back */
-	ACT_GIVE_UP,        /* report the descendants the cleanup could not
-			     * end; target as for ACT_SIGNAL_TREE */
-	ACT_LOOK_AROUND,    /* whether the namespace holds other processes:
-			     * answer with policy_on_others */
-	ACT_EXIT,           /* exit reaper with code `status` */
+	ACT_FORWARD,          /* sig to the workload, or its group */
+	ACT_SIGNAL_TREE,      /* sig to every descendant (only_new: to those
+			       * not sent it yet in this cleanup) */
+	ACT_SPAWN,            /* start the workload again: answer with
+			       * policy_started or policy_on_start_failed */
+	ACT_REPORT_ORPHAN,    /* log that pid was reaped, with wstatus */
+	ACT_REPORT_RESTART,   /* log restart number count: the last run's
+			       * wstatus, the delay */
+	ACT_SUSPEND,          /* stop reaper itself, as its job was stopped */
+	ACT_FOREGROUND,       /* give the terminal to the workload's group,
+			       * if reaper's group holds it */
+	ACT_RECLAIM_TERMINAL, /* the workload's group is over: if it holds
+			       * the terminal, reaper's group takes it back */
+	ACT_REPORT_LEFTOVERS, /* name the descendants the cleanup gives up on */
+	ACT_COUNT_OTHERS,     /* whether the namespace holds other processes:
+			       * answer with policy_on_others */
+	ACT_EXIT,             /* exit reaper with exit_code */
 };
 
 struct action {
 	enum action_kind kind;
 	int sig;
-	pid_t target;
-	int status;          /* a wait status, or ACT_EXIT's exit code */
-	uint64_t at;
-	unsigned long count;
+	bool to_group;       /* ACT_FORWARD */
+	bool only_new;       /* ACT_SIGNAL_TREE */
+	pid_t pid;           /* ACT_REPORT_ORPHAN */
+	int wstatus;         /* ACT_REPORT_ORPHAN, ACT_REPORT_RESTART */
+	uint64_t delay_us;   /* ACT_REPORT_RESTART */
+	unsigned long count; /* ACT_REPORT_RESTART */
+	int exit_code;       /* ACT_EXIT */
 };
 
 /* No event yields more than six; the rest is margin. */
@@ -64,56 +68,57 @@ struct actions {
 	struct action list[POLICY_MAX_ACTIONS];
 };
 
-/* What the summary line at exit tells. */
-struct policy_summary {
-	bool paused;          /* no workload ever ran */
-	int last_status;      /* the last run's wait status */
-	unsigned long orphans_reaped;
-	unsigned long restarts;
+enum policy_state {
+	ST_STARTING,  /* the workload is being started */
+	ST_RUNNING,   /* it runs */
+	ST_SUSPENDED, /* it stopped as a shell's job, and reaper with it */
+	ST_PAUSED,    /* --pause: no workload; reaping until told to stop */
+	ST_ENDED,     /* the run is over: are descendants left? */
+	ST_GRACE,     /* the graceful signal went out; the grace runs */
+	ST_KILLING,   /* SIGKILL went out, again each second, until the
+		       * give-up */
+	ST_OTHERS,    /* a stopping pause as PID 1: the pod's other
+		       * processes end their own way, for the grace */
+	ST_BACKOFF,   /* waiting to start the workload again */
+	ST_DONE,
 };
 
-enum phase {
-	PHASE_RUNNING, /* the workload runs (or, with --pause, reaper waits) */
-	PHASE_ENDED,   /* it was reaped; its descendants are being ended */
-	PHASE_BACKOFF, /* waiting to start it again */
-	PHASE_DONE,
-};
-
-enum cleanup_stage {
-	STAGE_NONE,
-	STAGE_TERM_SENT, /* the grace runs */
-	STAGE_KILL_SENT, /* SIGKILL, again every second, until the give-up */
-	STAGE_WAIT_OTHERS, /* a stopping pause process lets the pod's other
-			    * processes end themselves, for the grace */
+enum stop_reason {
+	STOP_NONE,
+	STOP_ASKED,     /* a stop signal, or the workload died of one
+			 * forwarded to it: no more restarts */
+	STOP_TIMED_OUT, /* --timeout: no more restarts, exit 124 */
 };
 
 /* Read and written by policy.c alone; here so that it can be allocated. */
 struct policy {
 	const struct config *cfg;
 	bool namespace_init;   /* PID 1 of its namespace */
-	enum phase phase;
-	enum cleanup_stage stage;
-	pid_t workload;        /* its pid, also its process group; 0 if none */
+	enum policy_state state;
+	enum stop_reason stop;
+	bool workload_alive;   /* a --timeout's cleanup starts with it */
 	int last_status;       /* wait status of the last run */
-	bool suspended;        /* stopped with its job, waiting for SIGCONT */
-	bool stopping;         /* no more restarts */
-	bool timed_out;
+	uint64_t forwarded;    /* bit N-1: signal N forwarded in this run */
+	bool reaped_in_grace;  /* a descendant ended since the last walk */
+	int grace_signal;      /* what the cleanup sent first */
 	unsigned long restarts;
 	unsigned failures;     /* consecutive short runs, for the back-off */
 	uint64_t run_started;
 	uint64_t timeout_at, grace_at, rekill_at, give_up_at, restart_at, look_at;
-	uint64_t armed;        /* the deadline last named to the loop */
-	unsigned long orphans_reaped;
 };
 
 /* namespace_init: reaper is PID 1 of its PID namespace. */
 void policy_init(struct policy *p, const struct config *cfg,
 		 bool namespace_init);
 
-/* The workload (re)started as pid at now; pid 0: reaper started in pause
- * mode, with no workload. */
-void policy_started(struct policy *p, pid_t pid, uint64_t now,
-		    struct actions *out);
+/* The workload started at now, or, with --pause, reaper began to wait. */
+void policy_started(struct policy *p, uint64_t now, struct actions *out);
+
+/* A restart could not start the workload: code is what reaper would
+ * exit with (125: fork failed; 126, 127: exec did). It counts as a run
+ * that failed at once. */
+void policy_on_start_failed(struct policy *p, int code, uint64_t now,
+			    struct actions *out);
 
 /* A signal reaper received, other than SIGCHLD. own: reaper raised it on
  * itself (the SIGPIPE of a log line to a closed pipe, the SIGHUP and
@@ -122,38 +127,34 @@ void policy_started(struct policy *p, pid_t pid, uint64_t now,
 void policy_on_signal(struct policy *p, int sig, bool own, uint64_t now,
 		      struct actions *out);
 
-/* waitpid returned pid with wstatus. */
-void policy_on_reaped(struct policy *p, pid_t pid, int wstatus, uint64_t now,
-		      struct actions *out);
+/* waitpid returned pid with wstatus; workload: pid was the workload. */
+void policy_on_reaped(struct policy *p, pid_t pid, bool workload, int wstatus,
+		      uint64_t now, struct actions *out);
 
-/* waitpid reported pid stopped by stopsig. in_job: reaper is a shell's
- * job, which the shell can continue (tty.h). */
-void policy_on_stopped(struct policy *p, pid_t pid, int stopsig, bool in_job,
+/* waitpid reported the workload stopped by stopsig. in_job: reaper is a
+ * shell's job, which the shell can continue (tty.h). */
+void policy_on_stopped(struct policy *p, int stopsig, bool in_job,
 		       uint64_t now, struct actions *out);
 
-/* waitpid has nothing more to report; children_left says whether any
+/* A sweep found nothing more to reap; children_left says whether any
  * child, and so any descendant, is still alive. */
-void policy_on_drained(struct policy *p, bool children_left, uint64_t now,
-		       struct actions *out);
+void policy_on_swept(struct policy *p, bool children_left, uint64_t now,
+		     struct actions *out);
 
-/* What ACT_LOOK_AROUND found: whether any process but reaper is left in
+/* What ACT_COUNT_OTHERS found: whether any process but reaper is left in
  * its namespace. */
 void policy_on_others(struct policy *p, bool others_left, uint64_t now,
 		      struct actions *out);
 
-/* Whether the policy needs to hear, after any event, if children are
- * left: the workload has ended and its descendants are being waited for. */
-bool policy_awaits_drain(const struct policy *p);
-
-/* The timer fired (for this policy's deadline, or the loop's own). */
+/* The time came for policy_next_deadline. */
 void policy_on_timer(struct policy *p, uint64_t now, struct actions *out);
 
-/* The next moment the policy must be told of: the earliest deadline it
- * would act on, or 0 when none. */
-uint64_t policy_next_deadline(const struct policy *p);
+/* Whether the policy must hear, after every event, if children are left:
+ * the run is over and its descendants are being ended. */
+bool policy_awaits_sweep(const struct policy *p);
 
-/* For the summary line. */
-void policy_summary(const struct policy *p, struct policy_summary *out);
+/* The next moment the policy must be told of, or DEADLINE_NEVER. */
+uint64_t policy_next_deadline(const struct policy *p);
 
 /* The delay before restart number attempt (0 for the first). */
 uint64_t policy_backoff(const struct config *cfg, unsigned attempt);

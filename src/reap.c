@@ -2,64 +2,28 @@
 
 #include <errno.h>
 #include <signal.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 #include <sys/wait.h>
 
 #include "clock.h"
 #include "log.h"
 #include "signals.h"
+#include "syscalls.h"
 
 /* Stops are reported too: the policy decides what a stopped workload
  * means for reaper. */
 #define WAIT_FLAGS (WNOHANG | WUNTRACED)
 
-void reap_init(struct reap *r, int sfd,
-	       void (*report)(void *ctx, pid_t pid, int wstatus, uint64_t now),
-	       void *ctx)
+void reap_init(struct reap *r, int sfd)
 {
-	*r = (struct reap){.sfd = sfd, .chld_watched = true, .workload_fd = -1,
-			   .report = report, .ctx = ctx};
+	*r = (struct reap){.sfd = sfd, .chld_watched = true};
 }
 
-void reap_watch(struct reap *r, pid_t pid, int fd)
+/* A full list of names is no loss: the sweep after finds the rest. */
+void reap_note(struct reap *r, pid_t pid)
 {
-	r->workload = pid;
-	r->workload_fd = fd;
-}
-
-static void hand_on(struct reap *r, pid_t pid, int status, uint64_t now)
-{
-	if (pid == r->workload && !WIFSTOPPED(status)) {
-		r->workload = 0;
-		r->workload_fd = -1;
-	}
-	r->report(r->ctx, pid, status, now);
-}
-
-/* One child by its pid: on kernels since 6.1 that finds it at once,
- * where waitpid(-1) walks the list of children, long in a burst. Only a
- * positive pid: waitpid(0) would reap any child in reaper's own group. */
-static void reap_one(struct reap *r, pid_t pid)
-{
-	int status;
-
-	if (pid > 0 && waitpid(pid, &status, WAIT_FLAGS) == pid)
-		hand_on(r, pid, status, clock_now());
-}
-
-void reap_named(struct reap *r, const struct reap_batch *b)
-{
-	for (size_t i = 0; i < b->n; i++)
-		reap_one(r, b->pids[i]);
-	/* The merged SIGCHLDs: some children ended unnamed. */
-	if (b->n > 0)
-		sweep_request(&r->sweep);
-}
-
-void reap_workload(struct reap *r)
-{
-	reap_one(r, r->workload);
+	if (pid > 0 && r->named < sizeof r->names / sizeof r->names[0])
+		r->names[r->named++] = pid;
+	sweep_request(&r->sweep);
 }
 
 void reap_request_sweep(struct reap *r)
@@ -67,31 +31,59 @@ void reap_request_sweep(struct reap *r)
 	sweep_request(&r->sweep);
 }
 
-/* Reaps until nothing is left, so that the merged SIGCHLDs are covered.
- * The last call found nothing and so walked every child left: its time
- * spaces the sweeps. The clock read before each call is also the time
- * the child it returns was reaped at: one reading a child, in a burst of
- * thousands. */
-bool reap_sweep_if_due(struct reap *r, uint64_t *now, bool *children_left)
+static void add(struct reap_batch *b, pid_t pid, int status, uint64_t at)
 {
-	uint64_t began;
-	int status;
-	pid_t pid;
+	b->list[b->n++] = (struct reaped){pid, status, at};
+}
 
-	if (!sweep_due(&r->sweep, *now))
-		return false;
-	for (;;) {
+/* One child by its pid: on kernels since 6.1 that finds it at once,
+ * where waitpid(-1) walks the list of children, long in a burst. Only a
+ * positive pid: waitpid(0) would reap any child in reaper's own group. */
+static void reap_named(struct reap *r, struct reap_batch *b)
+{
+	int status;
+
+	for (size_t i = 0; i < r->named; i++)
+		if (waitpid(r->names[i], &status, WAIT_FLAGS) == r->names[i])
+			add(b, r->names[i], status, clock_now());
+	r->named = 0;
+}
+
+/* Reaps until nothing is left or the batch is full, so that the merged
+ * SIGCHLDs are covered. The last call found nothing and so walked every
+ * child left: its time spaces the sweeps. The clock read before each
+ * call is also the time the child it returns was reaped at: one reading
+ * a child, in a burst of thousands. */
+static void sweep_into(struct reap *r, uint64_t *now, struct reap_batch *b)
+{
+	uint64_t began = *now;
+	int status;
+	pid_t pid = 0;
+
+	while (b->n < REAP_BATCH) {
 		began = clock_now();
 		if ((pid = waitpid(-1, &status, WAIT_FLAGS)) <= 0)
 			break;
-		hand_on(r, pid, status, began);
+		add(b, pid, status, began);
 	}
 	*now = clock_now();
+	if ((r->sweeping = b->n == REAP_BATCH))
+		return;
 	if (pid < 0 && errno != ECHILD)
 		log_warn("waitpid: %m");
 	sweep_done(&r->sweep, *now - began, *now);
-	*children_left = pid == 0;
-	return true;
+	b->swept = true;
+	b->children_left = pid == 0;
+}
+
+bool reap_collect(struct reap *r, uint64_t *now, struct reap_batch *b)
+{
+	b->n = 0;
+	b->swept = false;
+	reap_named(r, b);
+	if (r->sweeping || sweep_due(&r->sweep, *now))
+		sweep_into(r, now, b);
+	return b->n > 0 || b->swept;
 }
 
 /* While a sweep waits, SIGCHLD leaves the signalfd: it stays blocked and
@@ -108,7 +100,7 @@ static void watch_sigchld(struct reap *r, bool on)
 		set &= ~((kernel_sigset)1 << (SIGCHLD - 1));
 	/* Only a bad descriptor or mask makes this fail, and both are
 	 * reaper's own. */
-	if (syscall(SYS_signalfd4, r->sfd, &set, sizeof set, 0) < 0) {
+	if (sys_signalfd(r->sfd, &set, 0) < 0) {
 		log_warn("%s SIGCHLD on the signalfd: %m",
 			 on ? "watching" : "setting aside");
 		return;
@@ -116,15 +108,12 @@ static void watch_sigchld(struct reap *r, bool on)
 	r->chld_watched = on;
 }
 
-uint64_t reap_prepare(struct reap *r, uint64_t now)
+uint64_t reap_before_wait(struct reap *r, uint64_t now, int workload_fd,
+			  int *fd)
 {
-	uint64_t wait = sweep_deadline(&r->sweep, now);
+	uint64_t wake = sweep_deadline(&r->sweep, now);
 
-	watch_sigchld(r, wait == 0);
-	return wait;
-}
-
-int reap_poll_fd(const struct reap *r)
-{
-	return r->chld_watched ? -1 : r->workload_fd;
+	watch_sigchld(r, wake == DEADLINE_NEVER);
+	*fd = r->chld_watched ? -1 : workload_fd;
+	return wake;
 }

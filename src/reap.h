@@ -1,9 +1,17 @@
-/* Turns SIGCHLDs into reaped statuses, the loop's hottest path.
+/* Turns SIGCHLDs into reaped children, the loop's hottest path, and
+ * returns them to the loop as a batch: reap never calls back up.
  *
  * Each SIGCHLD's own child is reaped by its pid; a sweep of waitpid(-1)
  * finds those whose SIGCHLD merged into another's, spaced as sweep.h
  * says. While a sweep waits, SIGCHLD leaves the signalfd and stays
- * pending, and the workload's end is heard through its pidfd instead. */
+ * pending, and the workload's end is heard through its pidfd instead.
+ *
+ * What the loop must keep to: before each wait it calls reap_before_wait
+ * with one reading of the clock, and waits on what that names, until
+ * the earlier of its answer and the policy's deadline. With a later
+ * reading, the wait could have become due between, and reaper would
+ * block with a sweep needed, SIGCHLD unwatched and no timer: deaf to
+ * every child that ends. */
 #ifndef REAPER_REAP_H
 #define REAPER_REAP_H
 
@@ -13,55 +21,50 @@
 
 #include "sweep.h"
 
-/* The pids one read of the signalfd named in its SIGCHLDs: some of the
- * children that changed state, not all. 0 when the sender was in an
- * ancestor namespace: no child of reaper's. */
+/* One child that ended or stopped, and when it was reaped. */
+struct reaped {
+	pid_t pid;
+	int wstatus;
+	uint64_t at;
+};
+
+#define REAP_BATCH 64
+
 struct reap_batch {
 	size_t n;
-	pid_t pids[32];
+	struct reaped list[REAP_BATCH];
+	bool swept;          /* a sweep ended: nothing more to reap now */
+	bool children_left;  /* if swept: whether any child is alive */
 };
 
 struct reap {
-	int sfd;               /* the loop's signalfd, whose mask this sets */
-	bool chld_watched;     /* whether sfd reports SIGCHLD */
+	int sfd;             /* the loop's signalfd, whose mask this sets */
+	bool chld_watched;   /* whether sfd reports SIGCHLD */
+	bool sweeping;       /* a sweep filled a batch and goes on */
 	struct sweep sweep;
-	pid_t workload;        /* the running workload, until reaped */
-	int workload_fd;       /* its pidfd (the loop's), or -1 */
-	/* Where each reaped or stopped child goes, with the time it was
-	 * reaped at: the clock is read once a child, here. */
-	void (*report)(void *ctx, pid_t pid, int wstatus, uint64_t now);
-	void *ctx;
+	size_t named;        /* pids a SIGCHLD named, to reap by pid */
+	pid_t names[64];
 };
 
-void reap_init(struct reap *r, int sfd,
-	       void (*report)(void *ctx, pid_t pid, int wstatus, uint64_t now),
-	       void *ctx);
+void reap_init(struct reap *r, int sfd);
 
-/* The workload started as pid; fd is its pidfd, or -1. */
-void reap_watch(struct reap *r, pid_t pid, int fd);
+/* A SIGCHLD read from the signalfd, from pid (0 when the sender was in an
+ * ancestor namespace: no child of reaper's); or the workload's pidfd
+ * turned readable, for its pid. */
+void reap_note(struct reap *r, pid_t pid);
 
-/* Reaps the children b names, by pid, and asks for a sweep after. */
-void reap_named(struct reap *r, const struct reap_batch *b);
-
-/* The workload's pidfd said it ended: it is reaped now, sweep or not. */
-void reap_workload(struct reap *r);
-
-/* A sweep is needed (the policy waits to hear whether children are left). */
+/* A sweep is needed: the policy waits to hear whether children are left. */
 void reap_request_sweep(struct reap *r);
 
-/* Sweeps if one is due at *now: reaps until nothing is left, updates *now,
- * and returns true with *children_left set. */
-bool reap_sweep_if_due(struct reap *r, uint64_t *now, bool *children_left);
+/* Reaps what is due into b: the noted pids, then, when one is due, a
+ * sweep. False when nothing was due. *now is the clock after it. */
+bool reap_collect(struct reap *r, uint64_t *now, struct reap_batch *b);
 
-/* Before blocking: SIGCHLD is watched unless a sweep waits, and then the
- * deadline of that sweep is returned (0: none). One reading of the clock
- * must decide both: with a later one, the wait could have ended between,
- * and reaper would block with a sweep needed, SIGCHLD unwatched and no
- * timer, deaf to every child that ends. */
-uint64_t reap_prepare(struct reap *r, uint64_t now);
-
-/* The descriptor to poll besides the signalfd and the timer: the
- * workload's pidfd while SIGCHLD is set aside, else -1. */
-int reap_poll_fd(const struct reap *r);
+/* Before the loop waits: whether SIGCHLD stays on the signalfd, decided
+ * at now. Returns when reaping must wake (DEADLINE_NEVER: it need not)
+ * and, in *fd, the descriptor to wait on besides the signalfd (the
+ * workload's pidfd while SIGCHLD is set aside), or -1. */
+uint64_t reap_before_wait(struct reap *r, uint64_t now, int workload_fd,
+			  int *fd);
 
 #endif

@@ -5,12 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "log.h"
 #include "parse.h"
+#include "syscalls.h"
 #include "tty.h"
 
 struct spawn_result {
@@ -71,6 +71,8 @@ exec_child(const struct spawn_request *req, int failures)
 	const char *step;
 	int err;
 
+	if (req->cwd >= 0 && fchdir(req->cwd) < 0)
+		fail_child(failures, errno, "returning to the working directory", 125);
 	tty_take(req->setsid);
 	rewrite_listen_pid();
 	for (const char *const *name = req->unset; name && *name; name++)
@@ -82,8 +84,7 @@ exec_child(const struct spawn_request *req, int failures)
 		fail_child(failures, err, step, 125);
 	if (req->chld_ignored)
 		(void)signal(SIGCHLD, SIG_IGN);
-	(void)syscall(SYS_rt_sigprocmask, SIG_SETMASK, &req->mask, NULL,
-		      sizeof req->mask);
+	(void)sys_sigprocmask(SIG_SETMASK, &req->mask, NULL);
 	execvp(req->argv[0], req->argv);
 	err = errno;
 	fail_child(failures, err, NULL, exec_failure_code(err));
@@ -127,7 +128,19 @@ static bool fork_workload(const struct spawn_request *req,
 	return res->pid > 0;
 }
 
-int spawn_start(const struct spawn_request *req, pid_t *pid)
+/* The workload's end is heard through its pidfd while SIGCHLD is set
+ * aside (reap.h), and its group is reached by reference without /proc. */
+static void hold(struct workload *w, pid_t pid)
+{
+	if (w->fd >= 0)
+		close(w->fd);
+	*w = (struct workload){.pid = pid, .fd = sys_pidfd_open(pid),
+			       .running = true};
+	if (w->fd < 0)
+		log_debug("pidfd_open: %m; the workload's end may wait for a sweep");
+}
+
+int spawn_start(const struct spawn_request *req, struct workload *w)
 {
 	struct spawn_result child;
 
@@ -145,6 +158,6 @@ int spawn_start(const struct spawn_request *req, pid_t *pid)
 		return exec_failure_code(child.err);
 	}
 	log_info("started %s as %d", req->argv[0], (int)child.pid);
-	*pid = child.pid;
+	hold(w, child.pid);
 	return 0;
 }

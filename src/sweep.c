@@ -1,5 +1,7 @@
 #include "sweep.h"
 
+#include "clock.h"
+
 void sweep_request(struct sweep *s)
 {
 	s->pending = true;
@@ -12,7 +14,7 @@ bool sweep_due(const struct sweep *s, uint64_t now)
 
 uint64_t sweep_deadline(const struct sweep *s, uint64_t now)
 {
-	return s->pending && now < s->not_before ? s->not_before : 0;
+	return s->pending && now < s->not_before ? s->not_before : DEADLINE_NEVER;
 }
 
 void sweep_done(struct sweep *s, uint64_t walk_us, uint64_t now)

@@ -41,7 +41,8 @@ void sweep_request(struct sweep *s);
 /* Whether to sweep now. */
 bool sweep_due(const struct sweep *s, uint64_t now);
 
-/* Until when a needed sweep must wait, for the timer; 0: none waits. */
+/* Until when a needed sweep must wait, for the timer; DEADLINE_NEVER:
+ * none waits. */
 uint64_t sweep_deadline(const struct sweep *s, uint64_t now);
 
 /* A sweep ended at now; its last call, the one that found nothing more,

@@ -1,6 +1,7 @@
 #include <check.h>
 
 #include "runner.h"
+#include "clock.h"
 #include "sweep.h"
 
 static struct sweep s;
@@ -14,7 +15,7 @@ START_TEST(nothing_is_due_until_requested)
 {
 	ck_assert(!sweep_due(&s, 0));
 	ck_assert(!sweep_due(&s, 1000000));
-	ck_assert_uint_eq(sweep_deadline(&s, 0), 0);
+	ck_assert_uint_eq(sweep_deadline(&s, 0), DEADLINE_NEVER);
 	sweep_request(&s);
 	ck_assert(sweep_due(&s, 0));
 }
@@ -26,7 +27,7 @@ START_TEST(a_sweep_pays_the_debt)
 	sweep_done(&s, 1, 100);
 	ck_assert(!sweep_due(&s, 100));
 	ck_assert(!sweep_due(&s, 1000000));
-	ck_assert_uint_eq(sweep_deadline(&s, 100), 0);
+	ck_assert_uint_eq(sweep_deadline(&s, 100), DEADLINE_NEVER);
 }
 END_TEST
 
@@ -48,7 +49,7 @@ START_TEST(after_a_quiet_spell_a_sweep_is_at_once)
 	sweep_done(&s, 1, 100);
 	sweep_request(&s);
 	ck_assert(sweep_due(&s, later));
-	ck_assert_uint_eq(sweep_deadline(&s, later), 0);
+	ck_assert_uint_eq(sweep_deadline(&s, later), DEADLINE_NEVER);
 }
 END_TEST
 
@@ -62,14 +63,14 @@ START_TEST(a_long_walk_holds_off_in_proportion)
 	ck_assert(!sweep_due(&s, until - 1));
 	ck_assert_uint_eq(sweep_deadline(&s, end), until);
 	ck_assert(sweep_due(&s, until));
-	ck_assert_uint_eq(sweep_deadline(&s, until), 0);
+	ck_assert_uint_eq(sweep_deadline(&s, until), DEADLINE_NEVER);
 }
 END_TEST
 
 START_TEST(waits_only_while_requested)
 {
 	sweep_done(&s, 1000, 0);
-	ck_assert_uint_eq(sweep_deadline(&s, 10), 0);
+	ck_assert_uint_eq(sweep_deadline(&s, 10), DEADLINE_NEVER);
 }
 END_TEST
 
@@ -106,7 +107,7 @@ START_TEST(a_requested_sweep_is_due_or_timed_at_every_moment)
 		sweep_request(&s);
 		for (uint64_t now = 1000; now < 1000 + 2 * SWEEP_MAX_WAIT_US; now++)
 			ck_assert(sweep_due(&s, now) !=
-				  (sweep_deadline(&s, now) != 0));
+				  (sweep_deadline(&s, now) != DEADLINE_NEVER));
 	}
 }
 END_TEST

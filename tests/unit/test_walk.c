@@ -10,7 +10,8 @@
 #include <unistd.h>
 
 #include "runner.h"
-#include "tree.h"
+#include "procfs.h"
+#include "walk.h"
 
 /* A world of processes for the walk, which a test can change while the
  * walk reads it, as the kernel's changes under reaper. A pin holds a
@@ -29,6 +30,10 @@ struct world {
 	void (*meanwhile)(struct world *w, pid_t pid);
 	/* Runs when the walk pins pid, before it looks. */
 	void (*before_pin)(struct world *w, pid_t pid);
+	/* Runs when the walk asks whether pid lives, before the answer. */
+	void (*before_alive)(struct world *w, pid_t pid);
+	/* Runs when the walk visits pid: as a signal would, it may end it. */
+	void (*on_visit)(struct world *w, pid_t pid);
 	pid_t visited[64];
 	size_t nvisited;
 };
@@ -59,7 +64,7 @@ static void end(struct world *w, pid_t pid)
 			w->procs[i].ppid = 1;
 }
 
-static bool fake_pin(void *world, pid_t pid, struct tree_node *n)
+static enum walk_pin fake_pin(void *world, pid_t pid, struct walk_node *n)
 {
 	struct world *w = world;
 	struct fake *f;
@@ -69,22 +74,26 @@ static bool fake_pin(void *world, pid_t pid, struct tree_node *n)
 	f = find(w, pid);
 
 	if (f == NULL)
-		return false;
-	*n = (struct tree_node){.pid = pid, .ppid = f->ppid, .fd = f->gen,
-				/* the same start time for every process: the
-				 * walk must not need it to tell them apart */
-				.start = 7};
-	return true;
+		return PIN_GONE;
+	/* Each process its own start time, as the kernel's; the walk proves
+	 * by the pin, not by them. */
+	*n = (struct walk_node){.pid = pid, .ppid = f->ppid, .fd = f->gen,
+				.start = (unsigned long long)f->gen};
+	return PIN_OK;
 }
 
-static bool fake_alive(void *world, const struct tree_node *n)
+static bool fake_alive(void *world, const struct walk_node *n)
 {
-	struct fake *f = find(world, n->pid);
+	struct world *w = world;
+	struct fake *f;
 
+	if (w->before_alive != NULL)
+		w->before_alive(w, n->pid);
+	f = find(w, n->pid);
 	return f != NULL && f->gen == n->fd;
 }
 
-static void fake_children(void *world, pid_t pid, struct tree_pids *out)
+static void fake_children(void *world, pid_t pid, struct walk_pids *out)
 {
 	struct world *w = world;
 
@@ -92,33 +101,50 @@ static void fake_children(void *world, pid_t pid, struct tree_pids *out)
 		w->meanwhile(w, pid);
 	for (size_t i = 0; i < w->n; i++)
 		if (w->procs[i].alive && w->procs[i].ppid == pid)
-			ck_assert(tree_pids_add(out, w->procs[i].pid));
+			ck_assert(walk_pids_add(out, w->procs[i].pid));
 }
 
-static void fake_unpin(void *world, struct tree_node *n)
+static void fake_unpin(void *world, struct walk_node *n)
 {
 	(void)world;
 	n->fd = -1;
 }
 
-static const struct tree_ops fake_ops = {fake_pin, fake_alive, fake_children,
-					 fake_unpin};
+static const struct walk_ops fake_ops = {
+	.pin = fake_pin,
+	.alive = fake_alive,
+	.children = fake_children,
+	.unpin = fake_unpin,
+};
 
-static void record(void *ctx, const struct tree_node *n)
+static void record(void *ctx, const struct walk_node *n)
 {
 	struct world *w = ctx;
 
 	ck_assert_uint_lt(w->nvisited, 64);
 	w->visited[w->nvisited++] = n->pid;
+	if (w->on_visit != NULL)
+		w->on_visit(w, n->pid);
 }
 
-/* Walks w from reaper, pid 1. */
-static void walk(struct world *w)
+/* Walks w from reaper, pid 1, with seen kept from walks before. */
+static void walk_seeing(struct world *w, struct walk_seen *seen)
 {
-	struct tree_node root = {.pid = 1, .fd = -1};
+	struct walk_node root = {.pid = 1, .fd = -1};
+	struct walk_result r;
 
 	w->nvisited = 0;
-	ck_assert(tree_walk(&fake_ops, w, &root, record, w));
+	r = walk_tree(&fake_ops, w, &root, seen, record, w);
+	ck_assert(!r.out_of_memory);
+	ck_assert_uint_eq(r.visited, w->nvisited);
+}
+
+static void walk(struct world *w)
+{
+	struct walk_seen seen = {0};
+
+	walk_seeing(w, &seen);
+	walk_seen_free(&seen);
 }
 
 static size_t visit_index(const struct world *w, pid_t pid)
@@ -185,10 +211,12 @@ START_TEST(a_pid_reused_while_its_children_are_read_is_not_followed)
 	w.meanwhile = reused_while_read;
 	walk(&w);
 	ck_assert(!visited(&w, 95));
-	/* Nor the 30 that was pinned: it ended before it was proven. */
+	/* Nor the 30 that was pinned: it ended before it was proven. Its
+	 * child 5 went to reaper, and is found there. */
 	ck_assert(!visited(&w, 30));
 	ck_assert(visited(&w, 20) && visited(&w, 21) && visited(&w, 40));
-	ck_assert_uint_eq(w.nvisited, 3);
+	ck_assert(visited(&w, 5));
+	ck_assert_uint_eq(w.nvisited, 4);
 }
 END_TEST
 
@@ -217,7 +245,9 @@ START_TEST(a_pid_reused_before_it_is_pinned_is_not_visited)
 	w.meanwhile = reused_before_pinned;
 	walk(&w);
 	ck_assert(!visited(&w, 30) && !visited(&w, 96));
-	/* 5, whose parent 30 ended, is reaper's now: found next round. */
+	/* 5, whose parent 30 ended, is reaper's now: found when reaper's
+	 * children are read again. */
+	ck_assert(visited(&w, 5));
 	ck_assert(visited(&w, 20) && visited(&w, 21) && visited(&w, 40));
 }
 END_TEST
@@ -233,7 +263,9 @@ START_TEST(a_pid_reused_within_the_tree_is_visited)
 	w.meanwhile = reused_before_pinned;
 	walk(&w);
 	ck_assert(visited(&w, 30) && visited(&w, 96));
-	ck_assert(!visited(&w, 5)); /* reaper's now, no longer under 30 */
+	/* Reaper's now, no longer under 30: found all the same. */
+	ck_assert(visited(&w, 5));
+	ck_assert_uint_eq(w.nvisited, 6);
 }
 END_TEST
 
@@ -264,8 +296,8 @@ START_TEST(a_parent_that_ended_since_it_was_proven_vouches_for_nothing)
 }
 END_TEST
 
-/* 21 ends while its children are read: they are reaper's now, and wait
- * for the next round; the walk does not stop. */
+/* 21 ends while its children are read: they are reaper's now, and are
+ * found when reaper's children are read again; the walk does not stop. */
 static void ends_while_read(struct world *w, pid_t pid)
 {
 	if (pid == 21 && find(w, 21) != NULL)
@@ -279,8 +311,101 @@ START_TEST(a_parent_ending_during_the_walk_stops_nothing_else)
 	tree_of_five(&w);
 	w.meanwhile = ends_while_read;
 	walk(&w);
-	ck_assert(!visited(&w, 21) && !visited(&w, 40));
+	ck_assert(!visited(&w, 21));
+	ck_assert(visited(&w, 40));
 	ck_assert(visited(&w, 20) && visited(&w, 30) && visited(&w, 5));
+}
+END_TEST
+
+/* 30 is pinned and its parent read as 20; then 20 ends, of the signal it
+ * was sent, before the walk asks whether 20 lives: 20 vouches for
+ * nothing. But 30 went to reaper meanwhile, and is found there, with 5
+ * below it. */
+static void parent_ends_before_its_proof(struct world *w, pid_t pid)
+{
+	if (pid == 20 && find(w, 20) != NULL && find(w, 20)->gen == 2 &&
+	    w->nvisited > 0)
+		end(w, 20);
+}
+
+START_TEST(a_parent_ending_before_its_childs_proof_leaves_no_child_behind)
+{
+	static struct world w;
+
+	tree_of_five(&w);
+	w.before_alive = parent_ends_before_its_proof;
+	walk(&w);
+	ck_assert(visited(&w, 20) && visited(&w, 30) && visited(&w, 5));
+	ck_assert(visited(&w, 21) && visited(&w, 40));
+	ck_assert_uint_eq(w.nvisited, 5);
+}
+END_TEST
+
+/* Each process dies as it is visited, as a chain of shells does of
+ * SIGTERM: its child goes to reaper before the walk gets to it. */
+static void dies_of_its_visit(struct world *w, pid_t pid)
+{
+	end(w, pid);
+}
+
+START_TEST(a_chain_dying_of_its_signal_is_walked_whole)
+{
+	static struct world w;
+
+	spawn(&w, 1, 0);
+	for (pid_t pid = 10; pid < 40; pid++)
+		spawn(&w, pid, pid == 10 ? 1 : pid - 1);
+	spawn(&w, 90, 0);
+	w.on_visit = dies_of_its_visit;
+	walk(&w);
+	ck_assert_uint_eq(w.nvisited, 30);
+	for (pid_t pid = 10; pid < 40; pid++)
+		ck_assert_uint_eq(visit_index(&w, pid), (size_t)(pid - 10));
+	ck_assert(!visited(&w, 90));
+}
+END_TEST
+
+/* The walks of one cleanup share what they have seen: a later walk
+ * visits only what is new, such as a child reaper gained since. */
+START_TEST(a_later_walk_visits_only_the_new)
+{
+	static struct world w;
+	struct walk_seen seen = {0};
+
+	tree_of_five(&w);
+	walk_seeing(&w, &seen);
+	ck_assert_uint_eq(w.nvisited, 5);
+	end(&w, 20); /* 30 goes to reaper: seen already */
+	spawn(&w, 60, 1);
+	spawn(&w, 61, 60);
+	walk_seeing(&w, &seen);
+	ck_assert_uint_eq(w.nvisited, 2);
+	ck_assert(visited(&w, 60) && visited(&w, 61));
+	walk_seen_free(&seen);
+}
+END_TEST
+
+/* A process whose /proc cannot be read is counted, not taken as gone. */
+static enum walk_pin unreadable_pin(void *world, pid_t pid, struct walk_node *n)
+{
+	return pid == 30 ? PIN_UNREADABLE : fake_pin(world, pid, n);
+}
+
+START_TEST(an_unreadable_process_is_counted)
+{
+	static struct world w;
+	struct walk_ops ops = fake_ops;
+	struct walk_node root = {.pid = 1, .fd = -1};
+	struct walk_seen seen = {0};
+	struct walk_result r;
+
+	tree_of_five(&w);
+	ops.pin = unreadable_pin;
+	r = walk_tree(&ops, &w, &root, &seen, record, &w);
+	ck_assert_uint_eq(r.unreadable, 1);
+	ck_assert_uint_eq(r.visited, 3);
+	ck_assert(!visited(&w, 30) && !visited(&w, 5));
+	walk_seen_free(&seen);
 }
 END_TEST
 
@@ -295,7 +420,7 @@ START_TEST(nothing_to_visit)
 }
 END_TEST
 
-/* What tree_read_pids handed over. */
+/* What procfs_read_pids handed over. */
 struct got {
 	pid_t pids[4096];
 	size_t n;
@@ -320,7 +445,7 @@ static void read_pieces(const char *const pieces[], size_t n, struct got *g)
 				 (ssize_t)strlen(pieces[i]));
 	close(sv[1]);
 	g->n = 0;
-	tree_read_pids(sv[0], collect, g);
+	procfs_read_pids(sv[0], collect, g);
 	close(sv[0]);
 }
 
@@ -385,6 +510,10 @@ int main(void)
 		a_pid_reused_within_the_tree_is_visited,
 		a_parent_ending_during_the_walk_stops_nothing_else,
 		a_parent_that_ended_since_it_was_proven_vouches_for_nothing,
+		a_parent_ending_before_its_childs_proof_leaves_no_child_behind,
+		a_chain_dying_of_its_signal_is_walked_whole,
+		a_later_walk_visits_only_the_new,
+		an_unreadable_process_is_counted,
 		nothing_to_visit,
 		pids_cut_between_reads_come_whole,
 		a_long_list_comes_whole,
@@ -392,5 +521,5 @@ int main(void)
 		NULL,
 	};
 
-	return run_tests("tree", 0, NULL, NULL, tests);
+	return run_tests("walk", 0, NULL, NULL, tests);
 }
