@@ -48,6 +48,10 @@ int proc_wait(struct proc *p, int ms);
  * valgrind, whose own CPU it would be. */
 void harness_cpu_share(double share);
 
+/* Returns once pid has ended (a zombie has), our child or not; a pid
+ * already gone is. Fails the test after BOUND_MS. */
+void wait_gone(pid_t pid);
+
 /* The exit code a shell would show: the code, or 128+N. */
 int exit_code(int wstatus);
 
