@@ -47,6 +47,10 @@ struct config {
 	bool no_new_privs;
 };
 
+/* reaper's defaults, the one place they are written: no option given and
+ * no variable set. */
+void config_defaults(struct config *cfg);
+
 /* Fills cfg from argv and envp. On a bad value returns false with a
  * one-line message in err: "option: 'value': why". */
 bool config_parse(struct config *cfg, int argc, char **argv,

@@ -33,20 +33,13 @@ static bool parse_env(char **env, char **args)
 		ck_assert_str_eq(err, msg);                                \
 	} while (0)
 
-START_TEST(defaults)
+START_TEST(the_command_is_the_rest)
 {
 	ck_assert(parse("cmd", "arg"));
 	ck_assert_int_eq(cfg.mode, MODE_RUN);
 	ck_assert_str_eq(cfg.command[0], "cmd");
 	ck_assert_str_eq(cfg.command[1], "arg");
 	ck_assert_ptr_null(cfg.command[2]);
-	ck_assert(!cfg.kill_group);
-	ck_assert(!cfg.setsid);
-	ck_assert(!cfg.warn_on_reap);
-	ck_assert_int_eq(cfg.verbosity, 1);
-	ck_assert_int_eq(cfg.parent_death_signal, 0);
-	for (int code = 0; code < 256; code++)
-		ck_assert(!config_remaps(&cfg, code));
 }
 END_TEST
 
@@ -153,6 +146,8 @@ END_TEST
 
 START_TEST(environment)
 {
+	struct config want;
+
 	ck_assert(parse_env(ARGS("TINI_KILL_PROCESS_GROUP=1"), ARGS("x")));
 	ck_assert(cfg.kill_group);
 	ck_assert(parse_env(ARGS("TINI_KILL_PROCESS_GROUP="), ARGS("x")));
@@ -192,7 +187,8 @@ START_TEST(environment)
 	ck_assert_int_eq(cfg.verbosity, 0);
 	/* Names that merely start like ours are someone else's. */
 	ck_assert(parse_env(ARGS("REAPER_VERBOSITYX=9"), ARGS("x")));
-	ck_assert_int_eq(cfg.verbosity, 1);
+	config_defaults(&want);
+	ck_assert_int_eq(cfg.verbosity, want.verbosity);
 }
 END_TEST
 
@@ -243,25 +239,79 @@ START_TEST(durations)
 }
 END_TEST
 
-START_TEST(lifecycle_defaults)
+/* With no option and no variable, parsing changes nothing of the
+ * defaults but the command. */
+START_TEST(no_option_leaves_the_defaults)
 {
+	struct config want;
+
+	config_defaults(&want);
 	ck_assert(parse("x"));
-	ck_assert(cfg.cleanup);
-	ck_assert(!cfg.pause);
-	ck_assert_uint_eq(cfg.grace_us, 5000000);
-	ck_assert_uint_eq(cfg.timeout_us, 0);
-	ck_assert_int_eq(cfg.timeout_signal, SIGTERM);
-	ck_assert_int_eq(cfg.restart, RESTART_NO);
-	ck_assert_uint_eq(cfg.max_restarts, ULONG_MAX);
-	ck_assert_uint_eq(cfg.backoff_min_us, 100000);
-	ck_assert_uint_eq(cfg.backoff_max_us, 30000000);
-	for (int sig = 1; sig < CONFIG_NSIG; sig++)
-		ck_assert_int_eq(cfg.rewrite[sig], sig);
+	ck_assert_int_eq(cfg.mode, want.mode);
+	ck_assert(cfg.kill_group == want.kill_group && cfg.setsid == want.setsid &&
+		  cfg.warn_on_reap == want.warn_on_reap && cfg.pause == want.pause &&
+		  cfg.cleanup == want.cleanup && cfg.no_new_privs == want.no_new_privs);
+	ck_assert_int_eq(cfg.verbosity, want.verbosity);
+	ck_assert_int_eq(cfg.parent_death_signal, want.parent_death_signal);
+	ck_assert_mem_eq(cfg.remap_exit, want.remap_exit, sizeof want.remap_exit);
+	for (int code = 0; code < 256; code++)
+		ck_assert(!config_remaps(&cfg, code));
+	ck_assert_uint_eq(cfg.grace_us, want.grace_us);
+	ck_assert_uint_eq(cfg.timeout_us, want.timeout_us);
+	ck_assert_int_eq(cfg.timeout_signal, want.timeout_signal);
+	ck_assert_int_eq(cfg.restart, want.restart);
+	ck_assert_uint_eq(cfg.max_restarts, want.max_restarts);
+	ck_assert_uint_eq(cfg.backoff_min_us, want.backoff_min_us);
+	ck_assert_uint_eq(cfg.backoff_max_us, want.backoff_max_us);
+	ck_assert_mem_eq(cfg.rewrite, want.rewrite, sizeof want.rewrite);
+	ck_assert_ptr_eq(cfg.user, want.user);
+	ck_assert_uint_eq(cfg.cap_drop, want.cap_drop);
+	ck_assert_uint_eq(cfg.cap_add, want.cap_add);
+}
+END_TEST
+
+/* What --help gives as the default of an option (or a variable): the
+ * words after its "(default ", up to the ")". */
+static char *help_default(const char *name, char value[32])
+{
+	const char *at = strstr(config_help, name), *end;
+
+	ck_assert_msg(at != NULL, "--help does not name %s", name);
+	at = strstr(at, "(default ");
+	ck_assert_msg(at != NULL, "--help gives %s no default", name);
+	at += strlen("(default ");
+	end = strchr(at, ')');
+	ck_assert_int_lt(end - at, 32);
+	snprintf(value, 32, "%.*s", (int)(end - at), at);
+	return value;
+}
+
+/* The defaults are the ones --help states: each given as a value means
+ * what config_defaults wrote. */
+START_TEST(the_defaults_are_what_help_says)
+{
+	char grace[32], backoff[32], sig[32], level[64];
+	struct config want;
+
+	config_defaults(&want);
+	ck_assert(parse("--grace", help_default("--grace ", grace), "--backoff",
+			help_default("--backoff ", backoff), "--timeout-signal",
+			help_default("--timeout-signal ", sig), "x"));
+	ck_assert_uint_eq(cfg.grace_us, want.grace_us);
+	ck_assert_uint_eq(cfg.backoff_min_us, want.backoff_min_us);
+	ck_assert_uint_eq(cfg.backoff_max_us, want.backoff_max_us);
+	ck_assert_int_eq(cfg.timeout_signal, want.timeout_signal);
+	snprintf(level, sizeof level, "REAPER_VERBOSITY=%s",
+		 help_default("REAPER_VERBOSITY ", sig));
+	ck_assert(parse_env(ARGS(level), ARGS("x")));
+	ck_assert_int_eq(cfg.verbosity, want.verbosity);
 }
 END_TEST
 
 START_TEST(lifecycle_options)
 {
+	struct config want;
+
 	ck_assert(parse("--no-cleanup", "--timeout", "1m30s", "--timeout-signal",
 			"INT", "--restart", "on-failure", "--max-restarts", "3",
 			"--backoff", "200ms:2s", "x"));
@@ -275,7 +325,9 @@ START_TEST(lifecycle_options)
 	ck_assert(parse("--restart", "always", "--backoff", "1s", "x"));
 	ck_assert_int_eq(cfg.restart, RESTART_ALWAYS);
 	ck_assert_uint_eq(cfg.backoff_min_us, 1000000);
-	ck_assert_uint_eq(cfg.backoff_max_us, 30000000);
+	/* MIN alone leaves the default MAX, or raises it to MIN. */
+	config_defaults(&want);
+	ck_assert_uint_eq(cfg.backoff_max_us, want.backoff_max_us);
 	ck_assert(parse("--backoff", "1m", "x"));
 	ck_assert_uint_eq(cfg.backoff_max_us, 60000000);
 	ck_assert(parse("--restart", "no", "x"));
@@ -350,11 +402,6 @@ END_TEST
 
 START_TEST(privileges)
 {
-	ck_assert(parse("x"));
-	ck_assert_ptr_null(cfg.user);
-	ck_assert_uint_eq(cfg.cap_drop, 0);
-	ck_assert_uint_eq(cfg.cap_add, 0);
-	ck_assert(!cfg.no_new_privs);
 	ck_assert(parse("-u", "app:web", "--cap-drop", "CHOWN", "--cap-drop",
 			"kill", "--cap-add", "NET_BIND_SERVICE", "--no-new-privs",
 			"x"));
@@ -399,7 +446,7 @@ END_TEST
 int main(void)
 {
 	const TTest *const tests[] = {
-		defaults,
+		the_command_is_the_rest,
 		options_stop_at_first_non_option,
 		short_and_long_flags,
 		parent_death_signal,
@@ -409,7 +456,8 @@ int main(void)
 		environment,
 		environment_rejections,
 		durations,
-		lifecycle_defaults,
+		no_option_leaves_the_defaults,
+		the_defaults_are_what_help_says,
 		lifecycle_options,
 		lifecycle_rejections,
 		rewrite,
