@@ -49,8 +49,9 @@ const char config_help[] =
 	"  -h, --help                 print this help and exit\n"
 	"      --version              print the version and exit\n"
 	"\n"
-	"Signals: TERM, SIGTERM, term, 15, RTMIN+3. Durations: 500ms, 5s, 2m,\n"
-	"1h, 1m30s, or a number of seconds.\n"
+	"Signals: TERM, SIGTERM, term, 15, RTMIN+3. Durations: 500ms, 1.5s, 2m,\n"
+	"1h, 1m30s, or a number of seconds (90, 0.25); a fraction finer than a\n"
+	"microsecond rounds up.\n"
 	"\n"
 	"Environment:\n"
 	"  REAPER_KILL_PROCESS_GROUP          as -g (1/0, true/false)\n"
@@ -144,7 +145,7 @@ static const char uncatchable[] =
 	"reaper can never receive it (KILL and STOP cannot be caught)";
 
 static const char bad_duration[] =
-	"not a duration (500ms, 5s, 2m, 1h, 1m30s, or seconds)";
+	"not a duration (500ms, 1.5s, 2m, 1h, 1m30s, or seconds)";
 
 static bool parse_duration_option(const char *name, const char *arg,
 				  uint64_t *us, char *err, size_t len)

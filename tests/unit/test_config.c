@@ -205,6 +205,8 @@ START_TEST(environment_rejections)
 }
 END_TEST
 
+#define NOT_A_DURATION "not a duration (500ms, 1.5s, 2m, 1h, 1m30s, or seconds)"
+
 START_TEST(durations)
 {
 	static const struct {
@@ -219,7 +221,7 @@ START_TEST(durations)
 		{"18446744073709", 18446744073709000000u},
 	};
 	static const char *const bad[] = {
-		"", "s", "ms", "5x", "5 s", " 5s", "-1", "1.5s", "5S", "5sec",
+		"", "s", "ms", "5x", "5 s", " 5s", "-1", "5S", "5sec",
 		"m5", "1m30", "1s30", "99999999999999999999", "18446744073710",
 		"18446744073710s", "18446744073709551615s", "5124095577h",
 	};
@@ -231,9 +233,48 @@ START_TEST(durations)
 	}
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		char msg[160];
-		snprintf(msg, sizeof msg,
-			 "--grace: '%s': not a duration (500ms, 5s, 2m, 1h, "
-			 "1m30s, or seconds)", bad[i]);
+		snprintf(msg, sizeof msg, "--grace: '%s': " NOT_A_DURATION, bad[i]);
+		rejects(msg, "--grace", (char *)bad[i], "x");
+	}
+}
+END_TEST
+
+/* As GNU timeout's: a number with a fraction, in any unit or bare, and a
+ * point needs a digit after it. Kept exact, in whole microseconds; what
+ * is finer is rounded up, so that no duration is shorter than written. */
+START_TEST(durations_with_fractions)
+{
+	static const struct {
+		const char *text;
+		uint64_t us;
+	} good[] = {
+		{"1.5s", 1500000}, {"0.25s", 250000}, {".5s", 500000},
+		{"1.5", 1500000}, {".25", 250000}, {"1m30.5s", 90500000},
+		{"1.5m", 90000000}, {"2.5h", 9000000000}, {"1.25ms", 1250},
+		{"0.001s", 1000}, {"1.000000s", 1000000}, {"0.1234567m", 7407402},
+		/* finer than a microsecond, rounded up */
+		{"1.0000001s", 1000001}, {"0.0000001s", 1}, {"0.0005ms", 1},
+		{"0.00000001m", 1}, {"1.0000000000000000000000000001s", 1000001},
+		{"0.9999999s", 1000000},
+		/* the most that fits, in microseconds, to the last one */
+		{"18446744073709.551615s", 18446744073709551615u},
+	};
+	static const char *const bad[] = {
+		"1.s", ".s", ".", "1.", "1..5s", "1.5.5s", "1,5s", "1.5e3s",
+		"s.5", "1.-5s", "+1.5s", "1. 5s", "1.5 s", "1.5S", "1m30.5",
+		"18446744073709.551616s", "18446744073709.5516151s",
+		"5124095576.1h",
+	};
+
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		ck_assert_msg(parse("--grace", (char *)good[i].text, "x"), "%s",
+			      good[i].text);
+		ck_assert_msg(cfg.grace_us == good[i].us, "%s: %llu", good[i].text,
+			      (unsigned long long)cfg.grace_us);
+	}
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char msg[160];
+		snprintf(msg, sizeof msg, "--grace: '%s': " NOT_A_DURATION, bad[i]);
 		rejects(msg, "--grace", (char *)bad[i], "x");
 	}
 }
@@ -350,13 +391,14 @@ START_TEST(lifecycle_rejections)
 		"--backoff", "0", "x");
 	rejects("--backoff: '1s:': not MIN[:MAX], two durations, 0 < MIN <= MAX",
 		"--backoff", "1s:", "x");
-	rejects("--timeout: '0': not a duration (500ms, 5s, 2m, 1h, 1m30s, or "
-		"seconds), above 0", "--timeout", "0", "x");
+	rejects("--timeout: '0': " NOT_A_DURATION ", above 0", "--timeout", "0",
+		"x");
+	rejects("--timeout: '0.0s': " NOT_A_DURATION ", above 0", "--timeout",
+		"0.0s", "x");
 	rejects("--timeout-signal: 'NOPE': unknown signal", "--timeout-signal",
 		"NOPE", "x");
 	ck_assert(!parse_env(ARGS("REAPER_GRACE=soon"), ARGS("x")));
-	ck_assert_str_eq(err, "REAPER_GRACE: 'soon': not a duration (500ms, 5s, "
-			      "2m, 1h, 1m30s, or seconds)");
+	ck_assert_str_eq(err, "REAPER_GRACE: 'soon': " NOT_A_DURATION);
 }
 END_TEST
 
@@ -456,6 +498,7 @@ int main(void)
 		environment,
 		environment_rejections,
 		durations,
+		durations_with_fractions,
 		no_option_leaves_the_defaults,
 		the_defaults_are_what_help_says,
 		lifecycle_options,
