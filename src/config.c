@@ -315,7 +315,8 @@ static bool parse_max_restarts(struct config *cfg, const char *arg, char *err,
 	unsigned long n;
 
 	if (!parse_ulong(arg, &n) || n == ULONG_MAX)
-		return reject(err, len, "--max-restarts: '%s': not a number", arg);
+		return reject(err, len, "--max-restarts: '%s': not a count (0 or "
+			    "more)", arg);
 	cfg->max_restarts = n;
 	return true;
 }

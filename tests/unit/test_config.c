@@ -384,7 +384,13 @@ START_TEST(lifecycle_rejections)
 {
 	rejects("--restart: 'sometimes': not one of no, on-failure, always",
 		"--restart", "sometimes", "x");
-	rejects("--max-restarts: '-1': not a number", "--max-restarts", "-1", "x");
+	/* -3 is a number: what it is not is a count. */
+	rejects("--max-restarts: '-3': not a count (0 or more)", "--max-restarts",
+		"-3", "x");
+	rejects("--max-restarts: 'x': not a count (0 or more)", "--max-restarts",
+		"x", "x");
+	rejects("--max-restarts: '': not a count (0 or more)", "--max-restarts",
+		"", "x");
 	rejects("--backoff: '2s:1s': not MIN[:MAX], two durations, 0 < MIN <= MAX",
 		"--backoff", "2s:1s", "x");
 	rejects("--backoff: '0': not MIN[:MAX], two durations, 0 < MIN <= MAX",
