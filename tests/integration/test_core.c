@@ -81,8 +81,11 @@ START_TEST(command_not_executable_is_126)
 	ck_assert_int_eq(run(ARGV(REAPER, path), NULL, 0, err, sizeof err), 126);
 	unlink(path);
 	ck_assert_ptr_nonnull(strstr(err, "Permission denied"));
+	/* Said as shells say it, not as exec's EACCES would. */
 	ck_assert_int_eq(run(ARGV(REAPER, "/"), NULL, 0, err, sizeof err), 126);
-	ck_assert_str_eq(err, "reaper: /: Permission denied\n");
+	ck_assert_str_eq(err, "reaper: /: Is a directory\n");
+	ck_assert_int_eq(run(ARGV(REAPER, "/tmp/"), NULL, 0, err, sizeof err), 126);
+	ck_assert_str_eq(err, "reaper: /tmp/: Is a directory\n");
 }
 END_TEST
 
