@@ -169,6 +169,41 @@ START_TEST(non_root_user_binds_a_low_port_with_cap_add)
 }
 END_TEST
 
+/* A capability set of the status kept, as a mask. */
+static unsigned long long caps_in(const char *set)
+{
+	return strtoull(field(set), NULL, 16);
+}
+
+/* A default Docker container holds 14 capabilities: --cap-add ALL is
+ * every one reaper holds (its bounding set), not every one there is, or
+ * it could never be used there. reaper runs here without NET_RAW in its
+ * bounding set; the workload gets all the rest, as root and as another
+ * user (ambient), and not NET_RAW. */
+START_TEST(cap_add_all_is_every_capability_reaper_holds)
+{
+	char *const as_root[] = {"/usr/bin/setpriv", "--bounding-set", "-net_raw",
+				 REAPER, "--cap-add", "ALL", "--", "/bin/cat",
+				 "/proc/self/status", NULL};
+	char *const as_user[] = {"/usr/bin/setpriv", "--bounding-set", "-net_raw",
+				 REAPER, "--user", "1000", "--cap-add", "ALL",
+				 "--", "/bin/cat", "/proc/self/status", NULL};
+	const unsigned long long net_raw = 1ull << 13;
+	unsigned long long held;
+
+	ck_assert_int_eq(run(ARGV("/bin/cat", "/proc/self/status"), status,
+			     sizeof status, NULL, 0), 0);
+	held = caps_in("CapBnd:") & ~net_raw;
+	ck_assert_int_eq(run(as_root, status, sizeof status, NULL, 0), 0);
+	ck_assert_uint_eq(caps_in("CapBnd:"), held);
+	ck_assert_uint_eq(caps_in("CapEff:"), held);
+	ck_assert_int_eq(run(as_user, status, sizeof status, NULL, 0), 0);
+	ck_assert_str_eq(field("Uid:"), "1000 1000 1000 1000");
+	ck_assert_uint_eq(caps_in("CapEff:"), held);
+	ck_assert_uint_eq(caps_in("CapAmb:"), held);
+}
+END_TEST
+
 /* A setuid-root copy of the probe, dir/probe-setuid, in a directory dir
  * of its own beside the probe (not in /tmp, which may be nosuid). */
 static void setuid_probe(char dir[PATH_MAX], char path[PATH_MAX])
@@ -293,6 +328,10 @@ START_TEST(what_reaper_cannot_grant_is_refused_before_forking)
 	ck_assert_str_eq(out, "");
 	ck_assert_str_eq(err, "reaper: --cap-add: 'CHOWN': reaper itself does not "
 			      "hold it\n");
+	/* ALL is what it holds: here, nothing. */
+	ck_assert_int_eq(run(ARGV(AS_USER, "--cap-add", "ALL", "--", "/bin/echo",
+				  "started"), out, sizeof out, err, sizeof err), 0);
+	ck_assert_str_eq(out, "started\n");
 	ck_assert_int_eq(run(ARGV(AS_USER, "--cap-drop", "NET_RAW", "--",
 				  "/bin/echo", "started"),
 			     out, sizeof out, err, sizeof err), 125);
@@ -362,6 +401,7 @@ int main(void)
 		cap_drop_all_leaves_nothing,
 		cap_drop_one_as_root,
 		non_root_user_binds_a_low_port_with_cap_add,
+		cap_add_all_is_every_capability_reaper_holds,
 		no_new_privs_defeats_a_setuid_helper,
 		a_descendant_it_may_not_signal_is_given_up_on,
 		demoted_workload_is_still_signalled_and_reaped,
