@@ -205,7 +205,7 @@ START_TEST(cap_add_all_is_every_capability_reaper_holds)
 END_TEST
 
 /* A setuid-root copy of the probe, dir/probe-setuid, in a directory dir
- * of its own beside the probe (not in /tmp, which may be nosuid). */
+ * of its own beside the probe, where the harness made sure setuid works. */
 static void setuid_probe(char dir[PATH_MAX], char path[PATH_MAX])
 {
 	char probe[PATH_MAX], cmd[3 * PATH_MAX];
