@@ -19,19 +19,17 @@
  *   helpers sleeper          wait for a signal, forever
  */
 #ifndef _GNU_SOURCE
-#define _GNU_SOURCE /* clone */
+#define _GNU_SOURCE /* signalfd */
 #endif
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -57,23 +55,6 @@ static long long init_cpu_ns(void)
 		exit(2);
 	close(fd);
 	return atoll(buf);
-}
-
-/* How many children PID 1 has not reaped yet, this helper among them. */
-static long init_children(void)
-{
-	char buf[16384];
-	int fd = open("/proc/1/task/1/children", O_RDONLY);
-	ssize_t n;
-	long count = 0;
-
-	if (fd < 0)
-		exit(2);
-	while ((n = read(fd, buf, sizeof buf)) > 0)
-		for (ssize_t i = 0; i < n; i++)
-			count += buf[i] == ' ';
-	close(fd);
-	return count;
 }
 
 static pid_t child;
@@ -155,7 +136,7 @@ static void *sample(void *arg)
 
 	(void)arg;
 	while (sampling) {
-		long n = init_children() - 1;
+		long n = orphan_children(1) - 1;
 		if (n > peak)
 			peak = n;
 		nanosleep(&ms, NULL);
@@ -163,48 +144,15 @@ static void *sample(void *arg)
 	return NULL;
 }
 
-static void wait_reaped(long outstanding)
-{
-	struct timespec ms = {0, 1000000};
-
-	while (init_children() - 1 > outstanding)
-		nanosleep(&ms, NULL);
-}
-
-/* Orphans with clone(CLONE_VM) (tests/helpers/orphan.h); PID 1 sees
- * what it would see of any other orphan. */
-static void orphan(int (*fn)(void *), char *top, void *arg)
-{
-	if (orphan_start(fn, top, arg) < 0) {
-		perror("clone");
-		exit(2);
-	}
-}
-
-static int end_now(void *arg)
-{
-	(void)arg;
-	_exit(0);
-}
-
-/* N orphans that end at once, one after another as fast as clone allows.
- * Stacks are reused a batch at a time, once PID 1 has reaped every orphan
- * of the last batch: a reaped process is done with its stack. */
-#define BATCH 4096
-
+/* N orphans that end at once, one after another as fast as clone
+ * allows. */
 static int orphans(long n)
 {
 	long long t0 = now_ns(), c0 = init_cpu_ns();
-	char *stack = orphan_stacks(BATCH);
 	pthread_t sampler;
 
 	pthread_create(&sampler, NULL, sample, NULL);
-	for (long i = 0; i < n; i++) {
-		if (i > 0 && i % BATCH == 0)
-			wait_reaped(0);
-		orphan(end_now, stack + (i % BATCH + 1) * ORPHAN_STACK, NULL);
-	}
-	wait_reaped(0);
+	orphan_many(n, 1);
 	long long t1 = now_ns(), c1 = init_cpu_ns();
 	sampling = false;
 	pthread_join(sampler, NULL);
@@ -212,42 +160,11 @@ static int orphans(long n)
 	return 0;
 }
 
-/* The pipes of the live orphans: each reads a byte from go, writes it to
- * gone (if gone is not -1) and exits. */
-struct live {
-	int go[2], gone;
-};
-
-static int live_until_go(void *arg)
-{
-	const struct live *l = arg;
-	char b;
-
-	close(l->go[1]);
-	if (read(l->go[0], &b, 1) == 1 && l->gone >= 0)
-		(void)!write(l->gone, &b, 1);
-	_exit(0);
-}
-
-/* Hands n live orphans to PID 1, each blocked on go until let go. Returns
- * once PID 1 holds them all. */
-static void hand_over(long n, int go[2], int gone)
-{
-	static struct live l; /* read by the orphans for as long as they live */
-	char *stack = orphan_stacks(n);
-
-	l = (struct live){{go[0], go[1]}, gone};
-	for (long i = 0; i < n; i++)
-		orphan(live_until_go, stack + (i + 1) * ORPHAN_STACK, &l);
-	close(go[0]);
-	wait_reaped(n);
-}
-
 /* Waits until PID 1 has reaped them all; prints the time since t0 and
  * PID 1's CPU time since c0. */
 static int report_reaped(long long t0, long long c0)
 {
-	wait_reaped(0);
+	orphan_wait_reaped(1, 0);
 	long long t1 = now_ns(), c1 = init_cpu_ns();
 	printf("%lld %lld\n", t1 - t0, c1 - c0);
 	return 0;
@@ -261,7 +178,7 @@ static int burst(long n)
 
 	if (pipe(go) < 0)
 		return 2;
-	hand_over(n, go, -1);
+	orphan_hand_over(n, go, -1, 1);
 	long long c0 = init_cpu_ns(), t0 = now_ns();
 	close(go[1]);
 	return report_reaped(t0, c0);
@@ -272,15 +189,12 @@ static int burst(long n)
 static int trickle(long n)
 {
 	int go[2], gone[2];
-	char b = 0;
 
 	if (pipe(go) < 0 || pipe(gone) < 0)
 		return 2;
-	hand_over(n, go, gone[1]);
+	orphan_hand_over(n, go, gone[1], 1);
 	long long c0 = init_cpu_ns(), t0 = now_ns();
-	for (long i = 0; i < n; i++)
-		if (write(go[1], &b, 1) != 1 || read(gone[0], &b, 1) != 1)
-			return 2;
+	orphan_trickle(n, go[1], gone[0]);
 	return report_reaped(t0, c0);
 }
 

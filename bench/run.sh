@@ -6,18 +6,11 @@
 # and docs/benchmarks.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 [ "$(id -u)" -eq 0 ] || { echo "bench/run.sh: run as root (PID namespaces, for the PID 1 rows)"; exit 1; }
 
 scripts/deps.sh --build
-need=(tini dumb-init catatonit valgrind gnuplot-nox util-linux gcc)
-missing=()
-for p in "${need[@]}"; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
-fi
+install_missing tini dumb-init catatonit valgrind gnuplot-nox util-linux gcc
 scripts/build.sh build
 gcc -O2 -Wall -Wextra -static -pthread -Itests/helpers bench/helpers.c \
 	tests/helpers/orphan.c -o build/bench-helpers

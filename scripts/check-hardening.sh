@@ -4,13 +4,10 @@
 #   scripts/check-hardening.sh [BUILD_DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 dir=${1:-build}
 bin=$dir/reaper
-passed=0 failed=0
-check() {
-	if "${@:2}" >/dev/null 2>&1; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $1"; fi
-}
-check "statically linked" bash -c "file '$bin' | grep -q 'statically linked'"
+check "statically linked" is_static "$bin"
 check "stripped" bash -c "file '$bin' | grep -q ', stripped'"
 check "a GNU_RELRO segment" bash -c "readelf -lW '$bin' | grep -q GNU_RELRO"
 check "no writable and executable segment" bash -c "! readelf -lW '$bin' | grep -E '^ +LOAD' | grep -q 'RWE'"
@@ -19,5 +16,4 @@ check "a non-executable stack" bash -c "readelf -lW '$bin' | grep GNU_STACK | gr
 objs=$(find "$dir" -path '*reaper*.dir/src/*.o' | tr '\n' ' ')
 check "reaper's objects use the stack protector" \
 	bash -c "nm $objs 2>/dev/null | grep -q __stack_chk_fail"
-echo "hardening: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+checks_done hardening

@@ -11,6 +11,7 @@
 # run, and the script says so.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 
 all=(arm64 armhf i386 ppc64el s390x)
 
@@ -26,31 +27,21 @@ describe() {
 	esac
 }
 
-sudo=()
-[ "$(id -u)" -eq 0 ] || sudo=(sudo)
-
 # A foreign architecture's index may fail to download from a mirror (seen
 # for bookworm-security): apt-get update's failure is no failure here, as
 # long as what is needed can be installed. All at once: one update.
 install() {
-	local added= missing=() arch gnu
-	for arch in "$@"; do
-		dpkg --print-foreign-architectures | grep -qx "$arch" && continue
-		"${sudo[@]}" dpkg --add-architecture "$arch"
-		added=1
-	done
-	[ -z "$added" ] || "${sudo[@]}" apt-get update -qq ||
-		echo "cross: apt-get update failed in part; going on"
+	local added='' wanted=(qemu-user-static) arch gnu
 	for arch in "$@"; do
 		read -r gnu _ < <(describe "$arch")
-		for p in "musl-dev:$arch" "gcc-$gnu" qemu-user-static; do
-			dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
-				grep -q 'install ok installed' || missing+=("$p")
-		done
+		wanted+=("musl-dev:$arch" "gcc-$gnu")
+		dpkg --print-foreign-architectures | grep -qx "$arch" && continue
+		as_root dpkg --add-architecture "$arch"
+		added=1
 	done
-	[ ${#missing[@]} -eq 0 ] ||
-		DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq \
-			"${missing[@]}" >/dev/null
+	[ -z "$added" ] || as_root apt-get update -qq ||
+		echo "cross: apt-get update failed in part; going on"
+	install_missing -n "${wanted[@]}" >/dev/null
 }
 
 build() {
@@ -61,17 +52,6 @@ build() {
 		-DLIBCAP_MUSL_DIR="$PWD/.deps/libcap-musl-$arch" \
 		-DREAPER_OUTPUT_DIR="$PWD/$dir" >/dev/null
 	cmake --build "$dir" -j "$(nproc)" >/dev/null
-}
-
-check() {
-	local arch=$1 bin=build-$1/reaper size limit
-	limit=$(awk -v a="$arch" '$1 == a { print $2 }' scripts/size-limits)
-	file "$bin" | grep -q 'statically linked' ||
-		{ echo "FAIL: $bin is not statically linked"; return 1; }
-	size=$(stat -c %s "$bin")
-	[ "$size" -le "$limit" ] ||
-		{ echo "FAIL: $bin is $size bytes, over its limit of $limit"; return 1; }
-	echo "$bin: static, $size bytes (limit $limit)"
 }
 
 # What must hold on every architecture: the exit status, forwarding,
@@ -102,7 +82,7 @@ one() {
 	local arch=$1 gnu cc qemu
 	read -r gnu cc qemu < <(describe "$arch")
 	build "$arch" "$gnu" "$cc"
-	check "$arch"
+	check_binary "build-$arch/reaper" "$arch"
 	smoke "$qemu" "$arch"
 }
 

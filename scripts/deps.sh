@@ -6,15 +6,13 @@
 #   scripts/deps.sh --build   what building the binary needs
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 
 build=(gcc make cmake pkg-config libcap-dev musl-tools dpkg-dev file)
 tests=(check libseccomp-dev util-linux procps busybox-static podman runc catatonit
 	docker.io clang libclang-rt-dev clang-tidy cppcheck valgrind)
 packages=("${build[@]}")
 [ "${1:-}" = --build ] || packages+=("${tests[@]}")
-
-sudo=()
-[ "$(id -u)" -eq 0 ] || sudo=(sudo)
 
 # apt-get source needs the sources of the machine's own suite: the same
 # URIs, suites and keyring as its deb entries (scripts/deb-src.sh).
@@ -26,20 +24,10 @@ if ! grep -rqs '^Types:.*deb-src\|^deb-src ' /etc/apt/sources.list /etc/apt/sour
 	lines=$(scripts/deb-src.sh "$VERSION_CODENAME" list)
 	[ -n "$stanzas$lines" ] ||
 		{ echo "no deb entry of $VERSION_CODENAME to take deb-src from"; exit 1; }
-	[ -z "$stanzas" ] || printf '%s\n' "$stanzas" | "${sudo[@]}" tee "$src" >/dev/null
-	[ -z "$lines" ] || printf '%s\n' "$lines" | "${sudo[@]}" tee "${src%.sources}.list" >/dev/null
-	"${sudo[@]}" apt-get update -qq
+	[ -z "$stanzas" ] || printf '%s\n' "$stanzas" | as_root tee "$src" >/dev/null
+	[ -z "$lines" ] || printf '%s\n' "$lines" | as_root tee "${src%.sources}.list" >/dev/null
+	as_root apt-get update -qq
 	updated=1
 fi
-
-missing=()
-for p in "${packages[@]}"; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
-		missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-	echo "installing: ${missing[*]}"
-	[ -n "$updated" ] || "${sudo[@]}" apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${missing[@]}"
-fi
+install_missing ${updated:+-n} "${packages[@]}"
 scripts/libcap-musl.sh

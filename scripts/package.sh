@@ -4,6 +4,7 @@
 # its man page, then removes the package again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 scripts/deps.sh
 scripts/build.sh build
 (cd build && cpack -G "DEB;TGZ" >/dev/null)
@@ -12,20 +13,14 @@ tgz=$(ls build/reaper-*.tar.gz)
 echo "built $deb and $tgz"
 [ "${1:-}" = --check ] || exit 0
 
-passed=0 failed=0
-check() {
-	if "${@:2}"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $1"; fi
-}
 check "the tarball holds the static binary and the man page" \
 	bash -c "tar -tzf '$tgz' | grep -q '/bin/reaper\$' && tar -tzf '$tgz' | grep -q '/man1/reaper.1'"
 dpkg -i "$deb" >/dev/null
 check "dpkg installed /usr/bin/reaper" test -x /usr/bin/reaper
-check "the installed reaper is statically linked" \
-	bash -c "file /usr/bin/reaper | grep -q 'statically linked'"
+check "the installed reaper is statically linked" is_static /usr/bin/reaper
 check "the installed reaper runs a workload and passes its status" \
 	bash -c "/usr/bin/reaper -- sh -c 'exit 3'; [ \$? -eq 3 ]"
 check "the man page is installed" test -f /usr/share/man/man1/reaper.1.gz -o -f /usr/share/man/man1/reaper.1
 dpkg -r reaper >/dev/null
 check "dpkg removed it" test ! -e /usr/bin/reaper
-echo "package: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+checks_done package

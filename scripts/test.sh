@@ -4,6 +4,7 @@
 #   scripts/test.sh --sanitize   a dynamic build under ASan and UBSan
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 scripts/deps.sh
 if [ "${1:-}" = --sanitize ]; then
 	dir=build-sanitize
@@ -13,15 +14,7 @@ if [ "${1:-}" = --sanitize ]; then
 else
 	dir=build
 	scripts/build.sh "$dir"
-	file "$dir/reaper" | grep -q 'statically linked' ||
-		{ echo "FAIL: $dir/reaper is not statically linked"; exit 1; }
-	arch=$(dpkg --print-architecture)
-	size=$(stat -c %s "$dir/reaper")
-	limit=$(awk -v a="$arch" '$1 == a { print $2 }' scripts/size-limits)
-	[ -n "$limit" ] || { echo "FAIL: no size limit for $arch in scripts/size-limits"; exit 1; }
-	[ "$size" -le "$limit" ] ||
-		{ echo "FAIL: $dir/reaper is $size bytes, over $arch's limit of $limit"; exit 1; }
-	echo "$dir/reaper: static, $size bytes (limit $limit)"
+	check_binary "$dir/reaper" "$(dpkg --print-architecture)"
 	scripts/check-hardening.sh "$dir"
 fi
 # With REQUIRE_EVERY_SUITE set (CI's static run), a skipped suite fails.

@@ -40,7 +40,8 @@ const char config_help[] =
 	"                             (default: USER's), with USER's groups\n"
 	"      --cap-drop LIST        drop capabilities (NET_RAW,CHOWN or ALL)\n"
 	"      --cap-add LIST         keep or grant capabilities, also to a\n"
-	"                             non-root --user (made ambient)\n"
+	"                             non-root --user (made ambient); ALL is\n"
+	"                             every one reaper holds (its bounding set)\n"
 	"      --no-new-privs         setuid and file capabilities grant nothing\n"
 	"  -s, --subreaper            accepted for tini's sake: reaper always is one\n"
 	"  -v, --verbose              log more; repeat for more (up to -vvv)\n"
@@ -49,8 +50,9 @@ const char config_help[] =
 	"  -h, --help                 print this help and exit\n"
 	"      --version              print the version and exit\n"
 	"\n"
-	"Signals: TERM, SIGTERM, term, 15, RTMIN+3. Durations: 500ms, 5s, 2m,\n"
-	"1h, 1m30s, or a number of seconds.\n"
+	"Signals: TERM, SIGTERM, term, 15, RTMIN+3. Durations: 500ms, 1.5s, 2m,\n"
+	"1h, 1m30s, or a number of seconds (90, 0.25); a fraction finer than a\n"
+	"microsecond rounds up.\n"
 	"\n"
 	"Environment:\n"
 	"  REAPER_KILL_PROCESS_GROUP          as -g (1/0, true/false)\n"
@@ -66,8 +68,7 @@ const char config_help[] =
 	"124 if --timeout expired, 125 if reaper itself failed, 126 if\n"
 	"COMMAND could not be executed, 127 if it was not found.\n";
 
-/* Long-only options; from OPT_GRACE on, parse_lifecycle handles them,
- * from OPT_CAP_DROP on, parse_privileges. */
+/* Long-only options, numbered after every short one's letter. */
 enum {
 	OPT_VERSION = 256,
 	OPT_SETSID,
@@ -145,7 +146,15 @@ static const char uncatchable[] =
 	"reaper can never receive it (KILL and STOP cannot be caught)";
 
 static const char bad_duration[] =
-	"not a duration (500ms, 5s, 2m, 1h, 1m30s, or seconds)";
+	"not a duration (500ms, 1.5s, 2m, 1h, 1m30s, or seconds)";
+
+static bool parse_duration_option(const char *name, const char *arg,
+				  uint64_t *us, char *err, size_t len)
+{
+	if (!parse_duration(arg, us))
+		return reject(err, len, "%s: '%s': %s", name, arg, bad_duration);
+	return true;
+}
 
 /* An empty value counts as set. */
 static int parse_bool(const char *s)
@@ -208,9 +217,8 @@ static bool parse_env(struct config *cfg, char *const envp[], char *err,
 	if (v != NULL && *v != '\0')
 		cfg->user = v;
 	v = env_get(envp, "REAPER_GRACE");
-	if (v != NULL && !parse_duration(v, &cfg->grace_us))
-		return reject(err, len, "REAPER_GRACE: '%s': %s", v, bad_duration);
-	return true;
+	return v == NULL ||
+	       parse_duration_option("REAPER_GRACE", v, &cfg->grace_us, err, len);
 }
 
 static bool parse_restart(struct config *cfg, const char *arg, char *err,
@@ -279,69 +287,68 @@ static bool parse_rewrite(struct config *cfg, const char *arg, char *err,
 	return true;
 }
 
-static bool parse_lifecycle(struct config *cfg, int opt, const char *arg,
-			    char *err, size_t len)
+static bool parse_timeout(struct config *cfg, const char *arg, char *err,
+			  size_t len)
 {
-	unsigned long n;
-
-	switch (opt) {
-	case OPT_GRACE:
-		if (!parse_duration(arg, &cfg->grace_us))
-			return reject(err, len, "--grace: '%s': %s", arg, bad_duration);
-		break;
-	case OPT_TIMEOUT:
-		if (!parse_duration(arg, &cfg->timeout_us) || cfg->timeout_us == 0)
-			return reject(err, len, "--timeout: '%s': %s, above 0", arg,
-				    bad_duration);
-		break;
-	case OPT_TIMEOUT_SIGNAL:
-		cfg->timeout_signal = signal_parse(arg);
-		if (cfg->timeout_signal == 0)
-			return reject(err, len, "--timeout-signal: '%s': unknown signal",
-				    arg);
-		break;
-	case OPT_MAX_RESTARTS:
-		if (!parse_ulong(arg, &n) || n == ULONG_MAX)
-			return reject(err, len, "--max-restarts: '%s': not a number", arg);
-		cfg->max_restarts = n;
-		break;
-	case OPT_NO_CLEANUP: cfg->cleanup = false; break;
-	case OPT_RESTART: return parse_restart(cfg, arg, err, len);
-	case OPT_BACKOFF: return parse_backoff(cfg, arg, err, len);
-	case OPT_REWRITE: return parse_rewrite(cfg, arg, err, len);
-	}
+	if (!parse_duration(arg, &cfg->timeout_us) || cfg->timeout_us == 0)
+		return reject(err, len, "--timeout: '%s': %s, above 0", arg,
+			    bad_duration);
 	return true;
 }
 
-static bool parse_privileges(struct config *cfg, int opt, const char *arg,
-			     char *err, size_t len)
+/* The signal arg names, or 0 when it names none (err says why); with
+ * caught, one that reaper itself can be sent. */
+static int parse_signal(const char *name, const char *arg, bool caught,
+			char *err, size_t len)
+{
+	int sig = signal_parse(arg);
+
+	if (sig == 0)
+		return reject(err, len, "%s: '%s': unknown signal", name, arg);
+	if (caught && !signal_catchable(sig))
+		return reject(err, len, "%s: '%s': %s", name, arg, uncatchable);
+	return sig;
+}
+
+static bool parse_max_restarts(struct config *cfg, const char *arg, char *err,
+			       size_t len)
+{
+	unsigned long n;
+
+	if (!parse_ulong(arg, &n) || n == ULONG_MAX)
+		return reject(err, len, "--max-restarts: '%s': not a count (0 or "
+			    "more)", arg);
+	cfg->max_restarts = n;
+	return true;
+}
+
+static bool parse_remap(struct config *cfg, const char *arg, char *err,
+			size_t len)
+{
+	unsigned long n;
+
+	if (!parse_ulong(arg, &n) || n > 255)
+		return reject(err, len, "-e: '%s': not an exit code from 0 to 255",
+			    arg);
+	cfg->remap_exit[n / 8] |= (uint8_t)(1u << (n % 8));
+	return true;
+}
+
+static bool parse_caps(const char *name, const char *arg, uint64_t *caps,
+		       char *err, size_t len)
 {
 	uint64_t mask;
 	char bad[64];
 
-	if (opt == OPT_NO_NEW_PRIVS) {
-		cfg->no_new_privs = true;
-		return true;
-	}
 	if (!creds_parse_caps(arg, &mask, bad, sizeof bad))
-		return reject(err, len, "%s: '%s': unknown capability",
-			    opt == OPT_CAP_DROP ? "--cap-drop" : "--cap-add", bad);
-	if (opt == OPT_CAP_DROP)
-		cfg->cap_drop |= mask;
-	else
-		cfg->cap_add |= mask;
+		return reject(err, len, "%s: '%s': unknown capability", name, bad);
+	*caps |= mask;
 	return true;
 }
 
 static bool parse_option(struct config *cfg, int opt, const char *arg,
 			 char *err, size_t len)
 {
-	unsigned long n;
-
-	if (opt >= OPT_CAP_DROP)
-		return parse_privileges(cfg, opt, arg, err, len);
-	if (opt >= OPT_GRACE)
-		return parse_lifecycle(cfg, opt, arg, err, len);
 	switch (opt) {
 	case 'h': cfg->mode = MODE_HELP; break;
 	case OPT_VERSION: cfg->mode = MODE_VERSION; break;
@@ -353,20 +360,27 @@ static bool parse_option(struct config *cfg, int opt, const char *arg,
 	case OPT_SETSID: cfg->setsid = true; break;
 	case 'P': cfg->pause = true; break;
 	case 'u': cfg->user = arg; break;
+	case OPT_NO_CLEANUP: cfg->cleanup = false; break;
+	case OPT_NO_NEW_PRIVS: cfg->no_new_privs = true; break;
 	case 'p':
-		cfg->parent_death_signal = signal_parse(arg);
-		if (cfg->parent_death_signal == 0)
-			return reject(err, len, "-p: '%s': unknown signal", arg);
-		if (!signal_catchable(cfg->parent_death_signal))
-			return reject(err, len, "-p: '%s': %s", arg, uncatchable);
-		break;
-	case 'e':
-		if (!parse_ulong(arg, &n) || n > 255)
-			return reject(err, len,
-				    "-e: '%s': not an exit code from 0 to 255",
-				    arg);
-		cfg->remap_exit[n / 8] |= (uint8_t)(1u << (n % 8));
-		break;
+		cfg->parent_death_signal = parse_signal("-p", arg, true, err, len);
+		return cfg->parent_death_signal != 0;
+	case OPT_TIMEOUT_SIGNAL:
+		cfg->timeout_signal = parse_signal("--timeout-signal", arg, false,
+						   err, len);
+		return cfg->timeout_signal != 0;
+	case 'e': return parse_remap(cfg, arg, err, len);
+	case OPT_GRACE:
+		return parse_duration_option("--grace", arg, &cfg->grace_us, err, len);
+	case OPT_TIMEOUT: return parse_timeout(cfg, arg, err, len);
+	case OPT_RESTART: return parse_restart(cfg, arg, err, len);
+	case OPT_MAX_RESTARTS: return parse_max_restarts(cfg, arg, err, len);
+	case OPT_BACKOFF: return parse_backoff(cfg, arg, err, len);
+	case OPT_REWRITE: return parse_rewrite(cfg, arg, err, len);
+	case OPT_CAP_DROP:
+		return parse_caps("--cap-drop", arg, &cfg->cap_drop, err, len);
+	case OPT_CAP_ADD:
+		return parse_caps("--cap-add", arg, &cfg->cap_add, err, len);
 	}
 	return true;
 }

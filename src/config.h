@@ -43,11 +43,12 @@ struct config {
 	uint64_t backoff_min_us, backoff_max_us;
 	uint8_t rewrite[CONFIG_NSIG]; /* signal forwarded for each; 0 drops */
 	const char *user;       /* --user USER[:GROUP], or NULL */
-	uint64_t cap_drop, cap_add; /* bit N: capability N */
+	uint64_t cap_drop, cap_add; /* bit N: capability N; CREDS_ALL for ALL */
 	bool no_new_privs;
 };
 
-/* The defaults, the one place they are written. */
+/* reaper's defaults, the one place they are written: no option given and
+ * no variable set. */
 void config_defaults(struct config *cfg);
 
 /* Fills cfg from argv and envp. On a bad value returns false with a

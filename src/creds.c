@@ -51,7 +51,7 @@ bool creds_parse_caps(const char *list, uint64_t *mask, char *bad, size_t len)
 		size_t n = strcspn(s, ",");
 		cap_value_t cap;
 		if (n == 3 && strncasecmp(s, "all", 3) == 0) {
-			*mask |= known_caps();
+			*mask = CREDS_ALL;
 		} else if (cap_number(s, n, &cap)) {
 			*mask |= cap_bit(cap);
 		} else {
@@ -229,10 +229,13 @@ static const char *docker_name(uint64_t mask, char *buf, size_t len)
 	return buf;
 }
 
-bool creds_check(const struct creds *c, char *err, size_t len)
+bool creds_resolve_caps(struct creds *c, char *err, size_t len)
 {
-	uint64_t missing = creds_missing_caps(c->cap_add);
+	uint64_t missing;
 
+	if (c->cap_add == CREDS_ALL)
+		c->cap_add = known_caps() & ~creds_missing_caps(known_caps());
+	missing = creds_missing_caps(c->cap_add);
 	if (missing != 0) {
 		char name[64];
 		snprintf(err, len, "--cap-add: '%s': reaper itself does not hold it",

@@ -20,13 +20,18 @@ struct creds {
 	size_t ngroups;
 	gid_t groups[CREDS_MAX_GROUPS]; /* supplementary, the primary among them */
 	char home[256];       /* HOME to set, or "" to leave it alone */
-	uint64_t cap_drop;    /* bit N: capability N */
+	uint64_t cap_drop;    /* bit N: capability N; CREDS_ALL for ALL */
 	uint64_t cap_add;
 	bool no_new_privs;
 };
 
-/* "NET_BIND_SERVICE,cap_chown,all" into a bitmask of every capability the
- * kernel knows. Returns false with the offending name in bad. */
+/* ALL, as written: every capability there is, those this kernel does not
+ * know too; no list of names comes to it. */
+#define CREDS_ALL UINT64_MAX
+
+/* "NET_BIND_SERVICE,cap_chown" into a bitmask of capabilities the kernel
+ * knows; "ALL" among them makes it CREDS_ALL. Returns false with the
+ * offending name in bad. */
 bool creds_parse_caps(const char *list, uint64_t *mask, char *bad, size_t len);
 
 /* Resolves "USER[:GROUP]" (names or numbers) against the passwd and group
@@ -36,9 +41,13 @@ bool creds_resolve_user(struct creds *c, const char *spec, const char *passwd,
 			const char *group, const char *home, char *err,
 			size_t len);
 
-/* Whether reaper holds what c needs: every added capability, CAP_SETPCAP
- * to drop any, CAP_SETUID and CAP_SETGID for --user. */
-bool creds_check(const struct creds *c, char *err, size_t len);
+/* Resolves the capability options against what reaper holds, before
+ * anything is forked: --cap-add ALL becomes every capability reaper holds
+ * (permitted and in its bounding set), so that it can be used where the
+ * bounding set is small (14 in a default Docker container). Then checks
+ * that reaper holds what c needs: every added capability, CAP_SETPCAP to
+ * drop any, CAP_SETUID and CAP_SETGID for --user. */
+bool creds_resolve_caps(struct creds *c, char *err, size_t len);
 
 /* The capabilities in mask that this process cannot hand on (not in its
  * permitted set, or gone from its bounding set); 0 when it holds all. */

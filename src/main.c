@@ -52,7 +52,7 @@ static bool resolve_creds(const struct config *cfg, struct creds *c)
 	if ((cfg->user == NULL ||
 	     creds_resolve_user(c, cfg->user, "/etc/passwd", "/etc/group",
 				getenv("HOME"), err, sizeof err)) &&
-	    creds_check(c, err, sizeof err))
+	    creds_resolve_caps(c, err, sizeof err))
 		return true;
 	log_error("%s", err);
 	return false;

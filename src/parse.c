@@ -44,27 +44,96 @@ static uint64_t unit_us(const char **s)
 	return 0;
 }
 
+#define DIGITS "0123456789"
+
+/* A number as written: its whole digits and those after a point, either
+ * run possibly empty. */
+struct number {
+	const char *whole, *frac;
+	size_t whole_len, frac_len;
+};
+
+/* "90", "1.5", ".5" at *s, which is moved past it; a point needs a digit
+ * after it. */
+static bool scan_number(const char **s, struct number *n)
+{
+	n->whole = *s;
+	n->whole_len = strspn(*s, DIGITS);
+	*s += n->whole_len;
+	n->frac = *s;
+	n->frac_len = 0;
+	if (**s == '.') {
+		n->frac = *s + 1;
+		n->frac_len = strspn(n->frac, DIGITS);
+		if (n->frac_len == 0)
+			return false;
+		*s = n->frac + n->frac_len;
+	}
+	return n->whole_len > 0 || n->frac_len > 0;
+}
+
+/* Whether s is one number alone, which is seconds. */
+static bool bare_number(const char *s)
+{
+	s += strspn(s, DIGITS);
+	if (*s == '.')
+		s += 1 + strspn(s + 1, DIGITS);
+	return *s == '\0';
+}
+
+/* 0.DIGITS of unit, in microseconds, exactly: Horner's rule from the last
+ * digit, each step's remainder noted; what is left over rounds up. No
+ * step holds more than ten units, however many digits. */
+static uint64_t fraction_us(const char *digits, size_t len, uint64_t unit)
+{
+	uint64_t carry = 0;
+	bool inexact = false;
+
+	for (size_t i = len; i-- > 0;) {
+		uint64_t t = unit * (uint64_t)(digits[i] - '0') + carry;
+		inexact |= t % 10 != 0;
+		carry = t / 10;
+	}
+	return carry + inexact;
+}
+
+static bool number_us(const struct number *n, uint64_t unit, uint64_t *us)
+{
+	uint64_t whole = 0, frac;
+
+	for (size_t i = 0; i < n->whole_len; i++) {
+		unsigned d = (unsigned)(n->whole[i] - '0');
+		if (whole > (UINT64_MAX - d) / 10)
+			return false;
+		whole = whole * 10 + d;
+	}
+	if (whole > UINT64_MAX / unit)
+		return false;
+	frac = fraction_us(n->frac, n->frac_len, unit);
+	if (frac > UINT64_MAX - whole * unit)
+		return false;
+	*us = whole * unit + frac;
+	return true;
+}
+
 bool parse_duration(const char *s, uint64_t *us)
 {
 	/* A bare number is seconds; otherwise every number has its unit. */
-	bool bare = s[strspn(s, "0123456789")] == '\0';
+	bool bare = bare_number(s);
 	uint64_t total = 0;
 
 	if (*s == '\0')
 		return false;
 	while (*s != '\0') {
-		uint64_t part = 0, unit;
-		if (*s < '0' || *s > '9')
+		struct number n;
+		uint64_t unit, part;
+		if (!scan_number(&s, &n))
 			return false;
-		for (; *s >= '0' && *s <= '9'; s++) {
-			if (part > (UINT64_MAX - 9) / 10)
-				return false;
-			part = part * 10 + (uint64_t)(*s - '0');
-		}
 		unit = bare ? 1000000 : unit_us(&s);
-		if (unit == 0 || part > (UINT64_MAX - total) / unit)
+		if (unit == 0 || !number_us(&n, unit, &part) ||
+		    part > UINT64_MAX - total)
 			return false;
-		total += part * unit;
+		total += part;
 	}
 	*us = total;
 	return true;

@@ -17,8 +17,11 @@ bool parse_next_ulong(const char **s, unsigned long *out);
  * a value quoted in an error message cannot break it. */
 void parse_one_line(char *s);
 
-/* "500ms", "5s", "2m", "1h", "1m30s", or a bare number of seconds, in
- * microseconds; false for anything else, or beyond what 64 bits hold. */
+/* "500ms", "1.5s", ".25s", "2m", "1h", "1m30.5s", or a bare number of
+ * seconds ("90", "1.5"), in microseconds; false for anything else, or
+ * beyond what 64 bits hold. Exact, with no floating point: a fraction
+ * finer than a microsecond is rounded up, so that no duration is shorter
+ * than written. */
 bool parse_duration(const char *s, uint64_t *us);
 
 #endif

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -31,6 +32,16 @@ static bool listen_pid_names(const char *value, pid_t pid)
 static int exec_failure_code(int exec_errno)
 {
 	return exec_errno == ENOENT || exec_errno == ENOTDIR ? 127 : 126;
+}
+
+/* A path (not a name looked up in PATH) to a directory, which exec
+ * refuses as EACCES: shells say "Is a directory", and so does reaper. */
+static bool is_directory(const char *command)
+{
+	struct stat st;
+
+	return strchr(command, '/') != NULL && stat(command, &st) == 0 &&
+	       S_ISDIR(st.st_mode);
 }
 
 static void rewrite_listen_pid(void)
@@ -87,6 +98,8 @@ exec_child(const struct spawn_request *req, int failures)
 	(void)sys_sigprocmask(SIG_SETMASK, &req->mask, NULL);
 	execvp(req->argv[0], req->argv);
 	err = errno;
+	if (err == EACCES && is_directory(req->argv[0]))
+		err = EISDIR;
 	fail_child(failures, err, NULL, exec_failure_code(err));
 }
 

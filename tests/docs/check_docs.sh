@@ -5,18 +5,7 @@
 #   check_docs.sh REAPER MANPAGE README GUARANTEES TESTS_DIR
 set -u
 reaper=$1 man=$2 readme=$3 guarantees=$4 tests=$5
-passed=0 failed=0
-
-check() { # name, then a command that succeeds when it holds
-	local name=$1
-	shift
-	if "$@"; then
-		passed=$((passed + 1))
-	else
-		failed=$((failed + 1))
-		echo "FAIL: $name"
-	fi
-}
+. "$(dirname "$0")/../../scripts/lib.sh"
 
 options() { grep -oE -- '--[a-z][a-z-]+' | sort -u; }
 variables() { grep -oE '(REAPER|TINI)_[A-Z_]+' | sort -u; }
@@ -57,5 +46,4 @@ missing_tests() {
 }
 check "every test docs/guarantees.md names exists" missing_tests
 
-echo "docs: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+checks_done docs

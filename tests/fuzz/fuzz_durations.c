@@ -1,4 +1,5 @@
-/* Durations: a bare number is seconds; a sum of parts never wraps. */
+/* Durations: a bare number is seconds, with a fraction or not; a sum of
+ * parts never wraps. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,9 +8,9 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char s[64];
+	char s[64], with_unit[72];
 	unsigned long n;
-	uint64_t us;
+	uint64_t us, again;
 
 	if (size >= sizeof s)
 		return 0;
@@ -21,5 +22,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (strcmp(s, "1m30s") == 0 && us != 90000000)
 		abort();
+	/* Bare, it is the same number with "s" after it. */
+	if (s[strspn(s, "0123456789.")] == '\0') {
+		strcpy(with_unit, s);
+		strcat(with_unit, "s");
+		if (!parse_duration(with_unit, &again) || again != us)
+			abort();
+	}
 	return 0;
 }

@@ -24,7 +24,6 @@
  */
 #include <arpa/inet.h>
 #include <dirent.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <errno.h>
@@ -34,7 +33,6 @@
 #include <string.h>
 #include <sys/types.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "orphan.h"
@@ -112,89 +110,25 @@ static void orphan(void (*fn)(void))
 		exit(2);
 }
 
-/* How many children pid has not reaped: zombies count until reaped. */
-static long children(pid_t pid)
-{
-	static char buf[1 << 20];
-	char path[64];
-	long count = 0;
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)pid, (int)pid);
-	if ((fd = open(path, O_RDONLY)) < 0)
-		exit(2);
-	while ((n = read(fd, buf, sizeof buf)) > 0)
-		for (ssize_t i = 0; i < n; i++)
-			count += buf[i] == ' ';
-	close(fd);
-	return count;
-}
-
-static void wait_reaped(void)
-{
-	struct timespec tick = {0, 1000000};
-
-	/* The orphans go to the parent, the nearest (sub)reaper: once it
-	 * has no child but this one, it has reaped them all. Counting its
-	 * children, not their pids, survives pid reuse. */
-	while (children(getppid()) > 1)
-		nanosleep(&tick, NULL);
-}
-
-static int end_now(void *arg)
-{
-	(void)arg;
-	_exit(0);
-}
-
-/* Stacks are reused a batch at a time, once the reaper has reaped every
- * orphan of the last batch: a reaped process is done with its stack. */
-#define BATCH 4096
-
+/* The orphans go to the parent, the nearest (sub)reaper. */
 static int orphans(long n)
 {
-	char *stack = orphan_stacks(BATCH);
-
-	for (long i = 0; i < n; i++) {
-		if (i > 0 && i % BATCH == 0)
-			wait_reaped();
-		if (orphan_start(end_now, stack + (i % BATCH + 1) * ORPHAN_STACK,
-				 NULL) < 0)
-			exit(2);
-	}
-	wait_reaped();
+	orphan_many(n, getppid());
 	printf("reaped %ld\n", n);
 	return 0;
-}
-
-static int go[2], gone[2];
-
-/* Waits for its turn, says it is going, and goes. */
-static void take_turn(void)
-{
-	char b;
-
-	close(go[1]);
-	if (read(go[0], &b, 1) == 1)
-		(void)!write(gone[1], &b, 1);
 }
 
 /* The reaper hears of them one by one while many are still alive: the
  * case where sweeping after every SIGCHLD costs the most. */
 static int trickle(long n)
 {
-	char b = 0;
+	int go[2], gone[2];
 
 	if (pipe(go) < 0 || pipe(gone) < 0)
 		return 2;
-	for (long i = 0; i < n; i++)
-		orphan(take_turn);
-	close(go[0]);
-	for (long i = 0; i < n; i++)
-		if (write(go[1], &b, 1) != 1 || read(gone[0], &b, 1) != 1)
-			return 2;
-	wait_reaped();
+	orphan_hand_over(n, go, gone[1], getppid());
+	orphan_trickle(n, go[1], gone[0]);
+	orphan_wait_reaped(getppid(), 0);
 	printf("reaped %ld\n", n);
 	return 0;
 }

@@ -48,6 +48,10 @@ int proc_wait(struct proc *p, int ms);
  * valgrind, whose own CPU it would be. */
 void harness_cpu_share(double share);
 
+/* Returns once pid has ended (a zombie has), our child or not; a pid
+ * already gone is. Fails the test after BOUND_MS. */
+void wait_gone(pid_t pid);
+
 /* The exit code a shell would show: the code, or 128+N. */
 int exit_code(int wstatus);
 
@@ -137,7 +141,16 @@ pid_t pid1_of(pid_t unshare);
 
 #define ARGV(...) ((char *const[]){__VA_ARGS__, NULL})
 
-#define REAPER REAPER_BIN
-#define PROBE PROBE_BIN
+/* The binaries the suites run, copied before main into a directory of
+ * their own that every user may enter (0755, on a filesystem that allows
+ * exec and setuid), and removed at exit: a workload run as another user
+ * (--user 1000, setpriv --reuid) must reach them wherever the checkout
+ * is; under /root, mode 0700, it could not. Under valgrind, reaper is the
+ * wrapper that runs the copy beside it. */
+extern char harness_reaper[], harness_probe[], harness_restrict[];
+
+#define REAPER harness_reaper
+#define PROBE harness_probe
+#define RESTRICT harness_restrict
 
 #endif

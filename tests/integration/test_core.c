@@ -81,8 +81,11 @@ START_TEST(command_not_executable_is_126)
 	ck_assert_int_eq(run(ARGV(REAPER, path), NULL, 0, err, sizeof err), 126);
 	unlink(path);
 	ck_assert_ptr_nonnull(strstr(err, "Permission denied"));
+	/* Said as shells say it, not as exec's EACCES would. */
 	ck_assert_int_eq(run(ARGV(REAPER, "/"), NULL, 0, err, sizeof err), 126);
-	ck_assert_str_eq(err, "reaper: /: Permission denied\n");
+	ck_assert_str_eq(err, "reaper: /: Is a directory\n");
+	ck_assert_int_eq(run(ARGV(REAPER, "/tmp/"), NULL, 0, err, sizeof err), 126);
+	ck_assert_str_eq(err, "reaper: /tmp/: Is a directory\n");
 }
 END_TEST
 
@@ -232,8 +235,7 @@ END_TEST
 
 /* sh ignores USR1 and waits; the probe, its child in the same group, only
  * hears USR1 when reaper signals the whole group. */
-static const char grandchild[] =
-	"trap '' USR1; " PROBE " signals & wait";
+#define GRANDCHILD "/bin/sh", "-c", "trap '' USR1; \"$0\" signals & wait", PROBE
 
 static void check_group_forwarding(char *const argv[],
 				   const struct start_opts *o)
@@ -248,8 +250,7 @@ static void check_group_forwarding(char *const argv[],
 
 START_TEST(group_flag_reaches_grandchild)
 {
-	check_group_forwarding(ARGV(REAPER, "-g", "--", "/bin/sh", "-c",
-				    (char *)grandchild), &default_opts);
+	check_group_forwarding(ARGV(REAPER, "-g", "--", GRANDCHILD), &default_opts);
 }
 END_TEST
 
@@ -264,8 +265,7 @@ START_TEST(group_env_reaches_grandchild)
 	for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
 		char *env[] = {(char *)values[i], NULL};
 		o.env = env;
-		check_group_forwarding(ARGV(REAPER, "--", "/bin/sh", "-c",
-					    (char *)grandchild), &o);
+		check_group_forwarding(ARGV(REAPER, "--", GRANDCHILD), &o);
 	}
 }
 END_TEST
@@ -319,7 +319,7 @@ START_TEST(without_group_only_the_child_hears)
 	char rest[64];
 	long f[4];
 
-	start_probe(&p, ARGV(REAPER, "--", "/bin/sh", "-c", (char *)grandchild),
+	start_probe(&p, ARGV(REAPER, "--", GRANDCHILD),
 		    &default_opts, f);
 	/* The shell ignores USR1, then TERM kills it and reaper exits. */
 	ck_assert_int_eq(kill(p.pid, SIGUSR1), 0);
@@ -501,7 +501,8 @@ START_TEST(listen_pid_follows_the_workload)
 	/* LISTEN_PID must name reaper itself, whose pid is known only after
 	 * fork: a shell sets it and execs reaper in its place. */
 	proc_start(&p, ARGV("/bin/sh", "-c",
-			    "LISTEN_PID=$$ exec " REAPER " /bin/sh -c 'echo $LISTEN_PID $$'"),
+			    "LISTEN_PID=$$ exec \"$0\" /bin/sh -c 'echo $LISTEN_PID $$'",
+			    REAPER),
 		   &default_opts);
 	read_all(p.out, out, sizeof out, BOUND_MS);
 	ck_assert_int_eq(exit_code(proc_wait(&p, BOUND_MS)), 0);
@@ -510,7 +511,8 @@ START_TEST(listen_pid_follows_the_workload)
 
 	/* A LISTEN_PID meant for someone else is left alone. */
 	proc_start(&p, ARGV("/bin/sh", "-c",
-			    "LISTEN_PID=1 exec " REAPER " /bin/sh -c 'echo $LISTEN_PID'"),
+			    "LISTEN_PID=1 exec \"$0\" /bin/sh -c 'echo $LISTEN_PID'",
+			    REAPER),
 		   &default_opts);
 	read_all(p.out, out, sizeof out, BOUND_MS);
 	ck_assert_int_eq(exit_code(proc_wait(&p, BOUND_MS)), 0);
@@ -527,7 +529,8 @@ START_TEST(parent_death_signal_is_forwarded)
 	/* The shell starts reaper in the background and reports its pid;
 	 * killing the shell fires reaper's -p signal, which it forwards. */
 	proc_start(&p, ARGV("/bin/sh", "-c",
-			    REAPER " -p USR2 -- " PROBE " signals & echo $!; wait"),
+			    "\"$0\" -p USR2 -- \"$1\" signals & echo $!; wait",
+			    REAPER, PROBE),
 		   &default_opts);
 	/* The shell's echo and the probe's ready line race to stdout. */
 	reaper_pid = 0;

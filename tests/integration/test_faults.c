@@ -1,13 +1,9 @@
-/* reaper when its world fails it: no fork, no /proc, no descriptor, being
+/* reaper when its world fails it: no fork, no descriptor, being
  * stopped while its children exit, a signal racing the workload's exit.
  * The cases that need root say so and are left out without it. */
-#include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -43,39 +39,6 @@ START_TEST(too_few_descriptors_is_125)
 	ck_assert_int_eq(count_lines(err, "reaper:"), 1);
 }
 END_TEST
-
-START_TEST(without_proc_the_group_is_cleaned_up)
-{
-	/* /proc hidden under an empty tmpfs in a private mount namespace:
-	 * reaper cannot walk the tree, says so at -v, and ends the
-	 * workload's group, which holds the leftover. */
-	char *const argv[] = {
-		"/usr/bin/unshare", "--mount", "/bin/sh", "-c",
-		"mount -t tmpfs none /proc && exec \"$0\" -v -- /bin/sh -c "
-		"'sleep 600 >/dev/null & echo $!'", REAPER, NULL};
-	char out[64], err[2048];
-	long pid;
-
-	ck_assert_int_eq(run(argv, out, sizeof out, err, sizeof err), 0);
-	pid = atol(out);
-	ck_assert_int_gt(pid, 0);
-	ck_assert_msg(kill((pid_t)pid, 0) < 0 && errno == ESRCH,
-		      "the leftover %ld lives on", pid);
-	ck_assert_int_eq(count_lines(err, "reaper: no usable /proc: signalling "
-					  "the workload's group only"), 1);
-}
-END_TEST
-
-/* pidfd_open and poll: a wait for any process's end, our child or not. */
-static void wait_gone(pid_t pid)
-{
-	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
-	struct pollfd pfd = {.fd = fd, .events = POLLIN};
-
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(poll(&pfd, 1, BOUND_MS), 1);
-	close(fd);
-}
 
 START_TEST(stopped_reaper_loses_no_status)
 {
@@ -134,11 +97,10 @@ int main(void)
 		     "has a sanitizer runtime; left out");
 	} else if (geteuid() != 0) {
 		tests[n++] = too_few_descriptors_is_125;
-		puts("note: the fork-failure and no-/proc cases need root; left out");
+		puts("note: the fork-failure case needs root; left out");
 	} else {
 		tests[n++] = too_few_descriptors_is_125;
 		tests[n++] = fork_failure_at_start_is_125;
-		tests[n++] = without_proc_the_group_is_cleaned_up;
 	}
 	tests[n] = NULL;
 	return harness_main("faults", 60, tests);

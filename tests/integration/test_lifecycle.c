@@ -240,7 +240,7 @@ START_TEST(restart_keeps_cwd_and_descriptors)
 	o.cwd = "/tmp";
 	proc_start(&p, ARGV(REAPER, "--restart", "always", "--max-restarts",
 			    "1", "--backoff", "10ms", "--", "/bin/sh", "-c",
-			    "pwd; " PROBE " fds"), &o);
+			    "pwd; \"$0\" fds", PROBE), &o);
 	close(pipefd[1]);
 	read_all(p.out, out, sizeof out, BOUND_MS);
 	ck_assert_int_eq(exit_code(proc_wait(&p, BOUND_MS)), 0);

@@ -169,31 +169,105 @@ START_TEST(non_root_user_binds_a_low_port_with_cap_add)
 }
 END_TEST
 
-START_TEST(no_new_privs_defeats_a_setuid_helper)
+/* A capability set of the status kept, as a mask. */
+static unsigned long long caps_in(const char *set)
 {
-	char probe[PATH_MAX], dir[PATH_MAX], helper[PATH_MAX + 8], cmd[3 * PATH_MAX];
-	char out[64];
+	return strtoull(field(set), NULL, 16);
+}
 
-	/* A setuid-root copy of the probe, beside it (not in /tmp, which
-	 * may be nosuid). */
-	snprintf(probe, sizeof probe, "%s", PROBE);
-	snprintf(dir, sizeof dir, "%s/suid-XXXXXX", dirname(probe));
+/* A default Docker container holds 14 capabilities: --cap-add ALL is
+ * every one reaper holds (its bounding set), not every one there is, or
+ * it could never be used there. reaper runs here without NET_RAW in its
+ * bounding set; the workload gets all the rest, as root and as another
+ * user (ambient), and not NET_RAW. */
+START_TEST(cap_add_all_is_every_capability_reaper_holds)
+{
+	char *const as_root[] = {"/usr/bin/setpriv", "--bounding-set", "-net_raw",
+				 REAPER, "--cap-add", "ALL", "--", "/bin/cat",
+				 "/proc/self/status", NULL};
+	char *const as_user[] = {"/usr/bin/setpriv", "--bounding-set", "-net_raw",
+				 REAPER, "--user", "1000", "--cap-add", "ALL",
+				 "--", "/bin/cat", "/proc/self/status", NULL};
+	const unsigned long long net_raw = 1ull << 13;
+	unsigned long long held;
+
+	ck_assert_int_eq(run(ARGV("/bin/cat", "/proc/self/status"), status,
+			     sizeof status, NULL, 0), 0);
+	held = caps_in("CapBnd:") & ~net_raw;
+	ck_assert_int_eq(run(as_root, status, sizeof status, NULL, 0), 0);
+	ck_assert_uint_eq(caps_in("CapBnd:"), held);
+	ck_assert_uint_eq(caps_in("CapEff:"), held);
+	ck_assert_int_eq(run(as_user, status, sizeof status, NULL, 0), 0);
+	ck_assert_str_eq(field("Uid:"), "1000 1000 1000 1000");
+	ck_assert_uint_eq(caps_in("CapEff:"), held);
+	ck_assert_uint_eq(caps_in("CapAmb:"), held);
+}
+END_TEST
+
+/* A setuid-root copy of the probe, dir/probe-setuid, in a directory dir
+ * of its own beside the probe, where the harness made sure setuid works. */
+static void setuid_probe(char dir[PATH_MAX], char path[PATH_MAX])
+{
+	char probe[PATH_MAX], cmd[3 * PATH_MAX];
+
+	snprintf(probe, PATH_MAX, "%s", PROBE);
+	snprintf(dir, PATH_MAX, "%s/suid-XXXXXX", dirname(probe));
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	ck_assert_int_eq(chmod(dir, 0755), 0);
-	snprintf(helper, sizeof helper, "%s/probe", dir);
-	snprintf(cmd, sizeof cmd, "cp %s %s && chmod 4755 %s", PROBE, helper, helper);
+	ck_assert_int_lt(snprintf(path, PATH_MAX, "%s/probe-setuid", dir), PATH_MAX);
+	snprintf(cmd, sizeof cmd, "cp %s %s && chown 0:0 %s && chmod 4755 %s",
+		 PROBE, path, path, path);
 	ck_assert_int_eq(system(cmd), 0);
+}
+
+static void remove_setuid_probe(const char *dir, const char *path)
+{
+	unlink(path);
+	rmdir(dir);
+}
+
+START_TEST(no_new_privs_defeats_a_setuid_helper)
+{
+	char dir[PATH_MAX], helper[PATH_MAX], out[64];
+
+	setuid_probe(dir, helper);
 	ck_assert_int_eq(run(ARGV(REAPER, "--user", "1000", "--", helper, "euid"),
 			     out, sizeof out, NULL, 0), 0);
 	ck_assert_str_eq(out, "0\n");
 	ck_assert_int_eq(run(ARGV(REAPER, "--user", "1000", "--no-new-privs",
 				  "--", helper, "euid"),
 			     out, sizeof out, NULL, 0), 0);
-	unlink(helper);
-	rmdir(dir);
+	remove_setuid_probe(dir, helper);
 	ck_assert_str_eq(out, "1000\n");
 	ck_assert_int_eq(status_of(ARGV("--no-new-privs")), 0);
 	ck_assert_str_eq(field("NoNewPrivs:"), "1");
+}
+END_TEST
+
+/* reaper runs as an ordinary user, its workload a setuid-root program that
+ * ignores SIGTERM (sudo, su): reaper may not signal it. --timeout is still
+ * a limit: after the grace, SIGKILL for at most 5 s, then reaper names
+ * what it could not end and why, and exits 124. */
+START_TEST(a_descendant_it_may_not_signal_is_given_up_on)
+{
+	char dir[PATH_MAX], helper[PATH_MAX], line[128], why[128];
+	struct proc p;
+	long leftover;
+
+	setuid_probe(dir, helper);
+	proc_start(&p, ARGV("/usr/bin/setpriv", "--reuid=4242", "--regid=4242",
+			    "--clear-groups", REAPER, "-v", "--timeout", "1s",
+			    "--grace", "1s", "--", helper, "setuid"),
+		   &default_opts);
+	read_line(p.out, line, sizeof line, BOUND_MS);
+	ck_assert_int_eq(sscanf(line, "ready %ld", &leftover), 1);
+	ck_assert_int_eq(exit_code(proc_wait(&p, BOUND_MS)), 124);
+	remove_setuid_probe(dir, helper);
+	snprintf(why, sizeof why, "reaper: giving up on %ld (probe-setuid): "
+		 "Operation not permitted", leftover);
+	read_until(p.err, why, BOUND_MS);
+	ck_assert(proc_running((pid_t)leftover));
+	ck_assert_int_eq(kill((pid_t)leftover, SIGKILL), 0);
 }
 END_TEST
 
@@ -254,6 +328,10 @@ START_TEST(what_reaper_cannot_grant_is_refused_before_forking)
 	ck_assert_str_eq(out, "");
 	ck_assert_str_eq(err, "reaper: --cap-add: 'CHOWN': reaper itself does not "
 			      "hold it\n");
+	/* ALL is what it holds: here, nothing. */
+	ck_assert_int_eq(run(ARGV(AS_USER, "--cap-add", "ALL", "--", "/bin/echo",
+				  "started"), out, sizeof out, err, sizeof err), 0);
+	ck_assert_str_eq(out, "started\n");
 	ck_assert_int_eq(run(ARGV(AS_USER, "--cap-drop", "NET_RAW", "--",
 				  "/bin/echo", "started"),
 			     out, sizeof out, err, sizeof err), 125);
@@ -323,7 +401,9 @@ int main(void)
 		cap_drop_all_leaves_nothing,
 		cap_drop_one_as_root,
 		non_root_user_binds_a_low_port_with_cap_add,
+		cap_add_all_is_every_capability_reaper_holds,
 		no_new_privs_defeats_a_setuid_helper,
+		a_descendant_it_may_not_signal_is_given_up_on,
 		demoted_workload_is_still_signalled_and_reaped,
 		a_nested_reaper_does_not_inherit_reaper_user,
 		what_reaper_cannot_grant_is_refused_before_forking,

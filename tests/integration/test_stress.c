@@ -67,8 +67,8 @@ START_TEST(signals_while_reaping)
 	/* The workload records signals while an orphan-maker runs beside
 	 * it; 10,000 USR1 go to reaper as fast as kill(2) goes, then TERM. */
 	start_probe(&p, ARGV(REAPER, "--", "/bin/sh", "-c",
-			     PROBE " orphans 10000 >/dev/null & exec " PROBE
-			     " signals"), &default_opts, NULL);
+			     "\"$0\" orphans 10000 >/dev/null & exec \"$0\" signals",
+			     PROBE), &default_opts, NULL);
 	for (int i = 0; i < 10000; i++)
 		ck_assert_int_eq(kill(p.pid, SIGUSR1), 0);
 	ck_assert_int_eq(kill(p.pid, SIGTERM), 0);

@@ -1,6 +1,7 @@
 /* reaper under a pseudo-terminal: the workload owns the foreground, and
  * the terminal's Ctrl-C reaches it. */
 #include <fcntl.h>
+#include <limits.h>
 #include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,7 +92,7 @@ START_TEST(ctrl_z_and_fg_stop_and_resume_both)
 	char *const argv[] = {"/bin/bash", "--norc", "--noprofile", "-i", NULL};
 	char *env[] = {"PS1=$ ", "TERM=dumb", NULL};
 	struct start_opts o = default_opts;
-	char slave[64];
+	char slave[64], command[PATH_MAX + 16];
 	struct proc p;
 	int master = open_terminal(slave, sizeof slave);
 
@@ -99,7 +100,8 @@ START_TEST(ctrl_z_and_fg_stop_and_resume_both)
 	o.env = env;
 	proc_start(&p, argv, &o);
 	/* cat echoes a line: it runs, and owns the terminal. */
-	type(master, REAPER " -- cat\n");
+	snprintf(command, sizeof command, "%s -- cat\n", REAPER);
+	type(master, command);
 	type(master, "first\n");
 	read_until(master, "first", BOUND_MS);
 	/* Ctrl-Z stops cat; the shell reports the job stopped only if
@@ -151,8 +153,8 @@ END_TEST
  * dead group, the parent's read would fail with EIO. */
 START_TEST(the_terminal_comes_back_when_the_workload_ends)
 {
-	char *const argv[] = {"/bin/sh", "-c", REAPER " -- /bin/sh -c 'exit 0'; "
-			      "read line; echo got:$line", NULL};
+	char *const argv[] = {"/bin/sh", "-c", "\"$0\" -- /bin/sh -c 'exit 0'; "
+			      "read line; echo got:$line", REAPER, NULL};
 	struct proc p;
 	char line[64];
 	int master;

@@ -33,20 +33,13 @@ static bool parse_env(char **env, char **args)
 		ck_assert_str_eq(err, msg);                                \
 	} while (0)
 
-START_TEST(defaults)
+START_TEST(the_command_is_the_rest)
 {
 	ck_assert(parse("cmd", "arg"));
 	ck_assert_int_eq(cfg.mode, MODE_RUN);
 	ck_assert_str_eq(cfg.command[0], "cmd");
 	ck_assert_str_eq(cfg.command[1], "arg");
 	ck_assert_ptr_null(cfg.command[2]);
-	ck_assert(!cfg.kill_group);
-	ck_assert(!cfg.setsid);
-	ck_assert(!cfg.warn_on_reap);
-	ck_assert_int_eq(cfg.verbosity, 1);
-	ck_assert_int_eq(cfg.parent_death_signal, 0);
-	for (int code = 0; code < 256; code++)
-		ck_assert(!config_remaps(&cfg, code));
 }
 END_TEST
 
@@ -153,6 +146,8 @@ END_TEST
 
 START_TEST(environment)
 {
+	struct config want;
+
 	ck_assert(parse_env(ARGS("TINI_KILL_PROCESS_GROUP=1"), ARGS("x")));
 	ck_assert(cfg.kill_group);
 	ck_assert(parse_env(ARGS("TINI_KILL_PROCESS_GROUP="), ARGS("x")));
@@ -192,7 +187,8 @@ START_TEST(environment)
 	ck_assert_int_eq(cfg.verbosity, 0);
 	/* Names that merely start like ours are someone else's. */
 	ck_assert(parse_env(ARGS("REAPER_VERBOSITYX=9"), ARGS("x")));
-	ck_assert_int_eq(cfg.verbosity, 1);
+	config_defaults(&want);
+	ck_assert_int_eq(cfg.verbosity, want.verbosity);
 }
 END_TEST
 
@@ -209,6 +205,8 @@ START_TEST(environment_rejections)
 }
 END_TEST
 
+#define NOT_A_DURATION "not a duration (500ms, 1.5s, 2m, 1h, 1m30s, or seconds)"
+
 START_TEST(durations)
 {
 	static const struct {
@@ -223,7 +221,7 @@ START_TEST(durations)
 		{"18446744073709", 18446744073709000000u},
 	};
 	static const char *const bad[] = {
-		"", "s", "ms", "5x", "5 s", " 5s", "-1", "1.5s", "5S", "5sec",
+		"", "s", "ms", "5x", "5 s", " 5s", "-1", "5S", "5sec",
 		"m5", "1m30", "1s30", "99999999999999999999", "18446744073710",
 		"18446744073710s", "18446744073709551615s", "5124095577h",
 	};
@@ -235,33 +233,126 @@ START_TEST(durations)
 	}
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		char msg[160];
-		snprintf(msg, sizeof msg,
-			 "--grace: '%s': not a duration (500ms, 5s, 2m, 1h, "
-			 "1m30s, or seconds)", bad[i]);
+		snprintf(msg, sizeof msg, "--grace: '%s': " NOT_A_DURATION, bad[i]);
 		rejects(msg, "--grace", (char *)bad[i], "x");
 	}
 }
 END_TEST
 
-START_TEST(lifecycle_defaults)
+/* As GNU timeout's: a number with a fraction, in any unit or bare, and a
+ * point needs a digit after it. Kept exact, in whole microseconds; what
+ * is finer is rounded up, so that no duration is shorter than written. */
+START_TEST(durations_with_fractions)
 {
+	static const struct {
+		const char *text;
+		uint64_t us;
+	} good[] = {
+		{"1.5s", 1500000}, {"0.25s", 250000}, {".5s", 500000},
+		{"1.5", 1500000}, {".25", 250000}, {"1m30.5s", 90500000},
+		{"1.5m", 90000000}, {"2.5h", 9000000000}, {"1.25ms", 1250},
+		{"0.001s", 1000}, {"1.000000s", 1000000}, {"0.1234567m", 7407402},
+		/* finer than a microsecond, rounded up */
+		{"1.0000001s", 1000001}, {"0.0000001s", 1}, {"0.0005ms", 1},
+		{"0.00000001m", 1}, {"1.0000000000000000000000000001s", 1000001},
+		{"0.9999999s", 1000000},
+		/* the most that fits, in microseconds, to the last one */
+		{"18446744073709.551615s", 18446744073709551615u},
+	};
+	static const char *const bad[] = {
+		"1.s", ".s", ".", "1.", "1..5s", "1.5.5s", "1,5s", "1.5e3s",
+		"s.5", "1.-5s", "+1.5s", "1. 5s", "1.5 s", "1.5S", "1m30.5",
+		"18446744073709.551616s", "18446744073709.5516151s",
+		"5124095576.1h",
+	};
+
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		ck_assert_msg(parse("--grace", (char *)good[i].text, "x"), "%s",
+			      good[i].text);
+		ck_assert_msg(cfg.grace_us == good[i].us, "%s: %llu", good[i].text,
+			      (unsigned long long)cfg.grace_us);
+	}
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char msg[160];
+		snprintf(msg, sizeof msg, "--grace: '%s': " NOT_A_DURATION, bad[i]);
+		rejects(msg, "--grace", (char *)bad[i], "x");
+	}
+}
+END_TEST
+
+/* With no option and no variable, parsing changes nothing of the
+ * defaults but the command. */
+START_TEST(no_option_leaves_the_defaults)
+{
+	struct config want;
+
+	config_defaults(&want);
 	ck_assert(parse("x"));
-	ck_assert(cfg.cleanup);
-	ck_assert(!cfg.pause);
-	ck_assert_uint_eq(cfg.grace_us, 5000000);
-	ck_assert_uint_eq(cfg.timeout_us, 0);
-	ck_assert_int_eq(cfg.timeout_signal, SIGTERM);
-	ck_assert_int_eq(cfg.restart, RESTART_NO);
-	ck_assert_uint_eq(cfg.max_restarts, ULONG_MAX);
-	ck_assert_uint_eq(cfg.backoff_min_us, 100000);
-	ck_assert_uint_eq(cfg.backoff_max_us, 30000000);
-	for (int sig = 1; sig < CONFIG_NSIG; sig++)
-		ck_assert_int_eq(cfg.rewrite[sig], sig);
+	ck_assert_int_eq(cfg.mode, want.mode);
+	ck_assert(cfg.kill_group == want.kill_group && cfg.setsid == want.setsid &&
+		  cfg.warn_on_reap == want.warn_on_reap && cfg.pause == want.pause &&
+		  cfg.cleanup == want.cleanup && cfg.no_new_privs == want.no_new_privs);
+	ck_assert_int_eq(cfg.verbosity, want.verbosity);
+	ck_assert_int_eq(cfg.parent_death_signal, want.parent_death_signal);
+	ck_assert_mem_eq(cfg.remap_exit, want.remap_exit, sizeof want.remap_exit);
+	for (int code = 0; code < 256; code++)
+		ck_assert(!config_remaps(&cfg, code));
+	ck_assert_uint_eq(cfg.grace_us, want.grace_us);
+	ck_assert_uint_eq(cfg.timeout_us, want.timeout_us);
+	ck_assert_int_eq(cfg.timeout_signal, want.timeout_signal);
+	ck_assert_int_eq(cfg.restart, want.restart);
+	ck_assert_uint_eq(cfg.max_restarts, want.max_restarts);
+	ck_assert_uint_eq(cfg.backoff_min_us, want.backoff_min_us);
+	ck_assert_uint_eq(cfg.backoff_max_us, want.backoff_max_us);
+	ck_assert_mem_eq(cfg.rewrite, want.rewrite, sizeof want.rewrite);
+	ck_assert_ptr_eq(cfg.user, want.user);
+	ck_assert_uint_eq(cfg.cap_drop, want.cap_drop);
+	ck_assert_uint_eq(cfg.cap_add, want.cap_add);
+}
+END_TEST
+
+/* What --help gives as the default of an option (or a variable): the
+ * words after its "(default ", up to the ")". */
+static char *help_default(const char *name, char value[32])
+{
+	const char *at = strstr(config_help, name), *end;
+
+	ck_assert_msg(at != NULL, "--help does not name %s", name);
+	at = strstr(at, "(default ");
+	ck_assert_msg(at != NULL, "--help gives %s no default", name);
+	at += strlen("(default ");
+	end = strchr(at, ')');
+	ck_assert_int_lt(end - at, 32);
+	snprintf(value, 32, "%.*s", (int)(end - at), at);
+	return value;
+}
+
+/* The defaults are the ones --help states: each given as a value means
+ * what config_defaults wrote. */
+START_TEST(the_defaults_are_what_help_says)
+{
+	char grace[32], backoff[32], sig[32], level[64];
+	struct config want;
+
+	config_defaults(&want);
+	ck_assert(parse("--grace", help_default("--grace ", grace), "--backoff",
+			help_default("--backoff ", backoff), "--timeout-signal",
+			help_default("--timeout-signal ", sig), "x"));
+	ck_assert_uint_eq(cfg.grace_us, want.grace_us);
+	ck_assert_uint_eq(cfg.backoff_min_us, want.backoff_min_us);
+	ck_assert_uint_eq(cfg.backoff_max_us, want.backoff_max_us);
+	ck_assert_int_eq(cfg.timeout_signal, want.timeout_signal);
+	snprintf(level, sizeof level, "REAPER_VERBOSITY=%s",
+		 help_default("REAPER_VERBOSITY ", sig));
+	ck_assert(parse_env(ARGS(level), ARGS("x")));
+	ck_assert_int_eq(cfg.verbosity, want.verbosity);
 }
 END_TEST
 
 START_TEST(lifecycle_options)
 {
+	struct config want;
+
 	ck_assert(parse("--no-cleanup", "--timeout", "1m30s", "--timeout-signal",
 			"INT", "--restart", "on-failure", "--max-restarts", "3",
 			"--backoff", "200ms:2s", "x"));
@@ -275,7 +366,9 @@ START_TEST(lifecycle_options)
 	ck_assert(parse("--restart", "always", "--backoff", "1s", "x"));
 	ck_assert_int_eq(cfg.restart, RESTART_ALWAYS);
 	ck_assert_uint_eq(cfg.backoff_min_us, 1000000);
-	ck_assert_uint_eq(cfg.backoff_max_us, 30000000);
+	/* MIN alone leaves the default MAX, or raises it to MIN. */
+	config_defaults(&want);
+	ck_assert_uint_eq(cfg.backoff_max_us, want.backoff_max_us);
 	ck_assert(parse("--backoff", "1m", "x"));
 	ck_assert_uint_eq(cfg.backoff_max_us, 60000000);
 	ck_assert(parse("--restart", "no", "x"));
@@ -291,20 +384,27 @@ START_TEST(lifecycle_rejections)
 {
 	rejects("--restart: 'sometimes': not one of no, on-failure, always",
 		"--restart", "sometimes", "x");
-	rejects("--max-restarts: '-1': not a number", "--max-restarts", "-1", "x");
+	/* -3 is a number: what it is not is a count. */
+	rejects("--max-restarts: '-3': not a count (0 or more)", "--max-restarts",
+		"-3", "x");
+	rejects("--max-restarts: 'x': not a count (0 or more)", "--max-restarts",
+		"x", "x");
+	rejects("--max-restarts: '': not a count (0 or more)", "--max-restarts",
+		"", "x");
 	rejects("--backoff: '2s:1s': not MIN[:MAX], two durations, 0 < MIN <= MAX",
 		"--backoff", "2s:1s", "x");
 	rejects("--backoff: '0': not MIN[:MAX], two durations, 0 < MIN <= MAX",
 		"--backoff", "0", "x");
 	rejects("--backoff: '1s:': not MIN[:MAX], two durations, 0 < MIN <= MAX",
 		"--backoff", "1s:", "x");
-	rejects("--timeout: '0': not a duration (500ms, 5s, 2m, 1h, 1m30s, or "
-		"seconds), above 0", "--timeout", "0", "x");
+	rejects("--timeout: '0': " NOT_A_DURATION ", above 0", "--timeout", "0",
+		"x");
+	rejects("--timeout: '0.0s': " NOT_A_DURATION ", above 0", "--timeout",
+		"0.0s", "x");
 	rejects("--timeout-signal: 'NOPE': unknown signal", "--timeout-signal",
 		"NOPE", "x");
 	ck_assert(!parse_env(ARGS("REAPER_GRACE=soon"), ARGS("x")));
-	ck_assert_str_eq(err, "REAPER_GRACE: 'soon': not a duration (500ms, 5s, "
-			      "2m, 1h, 1m30s, or seconds)");
+	ck_assert_str_eq(err, "REAPER_GRACE: 'soon': " NOT_A_DURATION);
 }
 END_TEST
 
@@ -350,11 +450,6 @@ END_TEST
 
 START_TEST(privileges)
 {
-	ck_assert(parse("x"));
-	ck_assert_ptr_null(cfg.user);
-	ck_assert_uint_eq(cfg.cap_drop, 0);
-	ck_assert_uint_eq(cfg.cap_add, 0);
-	ck_assert(!cfg.no_new_privs);
 	ck_assert(parse("-u", "app:web", "--cap-drop", "CHOWN", "--cap-drop",
 			"kill", "--cap-add", "NET_BIND_SERVICE", "--no-new-privs",
 			"x"));
@@ -399,7 +494,7 @@ END_TEST
 int main(void)
 {
 	const TTest *const tests[] = {
-		defaults,
+		the_command_is_the_rest,
 		options_stop_at_first_non_option,
 		short_and_long_flags,
 		parent_death_signal,
@@ -409,7 +504,9 @@ int main(void)
 		environment,
 		environment_rejections,
 		durations,
-		lifecycle_defaults,
+		durations_with_fractions,
+		no_option_leaves_the_defaults,
+		the_defaults_are_what_help_says,
 		lifecycle_options,
 		lifecycle_rejections,
 		rewrite,
