@@ -15,8 +15,7 @@
 #include "harness.h"
 
 const char *engine_name;
-char image[64], pause_image[64];
-static char base_image[64];
+char image[64], pause_image[72];
 
 char engine_dir[] = "/tmp/reaper-engine-XXXXXX";
 /* Podman's storage, in engine_dir: its images, containers and pods, and
@@ -174,46 +173,24 @@ static void stop_dockerd(void)
 	dockerd = -1;
 }
 
-/* A base with a static busybox, the passwd and group files --user reads,
- * and /srv/server for the README's manifest; on it the project's
- * docker/Dockerfile.entrypoint, and a pause image. */
+/* The images a user builds to try reaper (scripts/images.sh): a busybox
+ * base with the passwd and group files --user reads and /srv/server for
+ * the README's manifest; on it docker/Dockerfile.entrypoint; and reaper
+ * alone as a pod's pause image. */
 static bool build_images(void)
 {
-	char cmd[4096];
+	char cmd[1024];
 
-	snprintf(cmd, sizeof cmd,
-		 "set -e; export DOCKER_BUILDKIT=0; cd %s; mkdir -p base/rootfs/bin base/rootfs/etc "
-		 "base/rootfs/srv app pause; "
-		 "cp /bin/busybox base/rootfs/bin/; "
-		 "for a in sh ps sleep cat id ls tr kill grep; do "
-		 "ln -s busybox base/rootfs/bin/$a; done; "
-		 "printf 'root:x:0:0::/root:/bin/sh\\napp:x:1000:1000::/home/app:/bin/sh\\n'"
-		 " > base/rootfs/etc/passwd; "
-		 "printf 'root:x:0:\\napp:x:1000:\\nstaff:x:50:app\\n'"
-		 " > base/rootfs/etc/group; "
-		 "printf '#!/bin/sh\\necho server as $(id -u); grep CapEff "
-		 "/proc/self/status; exec sleep 1000\\n' > base/rootfs/srv/server; "
-		 "chmod 755 base/rootfs/srv/server; "
-		 "printf 'FROM scratch\\nCOPY rootfs/ /\\n' > base/Containerfile; "
-		 "%s build -q -t %s -f base/Containerfile base >/dev/null; "
-		 "cp %s app/reaper; "
-		 "%s build -q --build-arg BASE=%s -t %s -f %s app >/dev/null; "
-		 "printf 'FROM %s\\nENTRYPOINT [\"/sbin/reaper\", \"--pause\"]\\n'"
-		 " > pause/Containerfile; "
-		 "%s build -q -t %s -f pause/Containerfile pause >/dev/null",
-		 engine_dir, client(), base_image, REAPER, client(), base_image,
-		 image, DOCKERFILE, image, client(), pause_image);
+	snprintf(cmd, sizeof cmd, "%s -t %s -b %s %s >/dev/null", IMAGES,
+		 image, REAPER, client());
 	return system(cmd) == 0;
 }
 
 int engine_open(const char *name)
 {
 	engine_name = name;
-	snprintf(image, sizeof image, "localhost/reaper-ctest-%d:latest", (int)getpid());
-	snprintf(base_image, sizeof base_image, "localhost/reaper-ctest-%d-base:latest",
-		 (int)getpid());
-	snprintf(pause_image, sizeof pause_image,
-		 "localhost/reaper-ctest-%d-pause:latest", (int)getpid());
+	snprintf(image, sizeof image, "localhost/reaper-ctest-%d", (int)getpid());
+	snprintf(pause_image, sizeof pause_image, "%s-pause", image);
 	if (strcmp(name, "podman") != 0 && strcmp(name, "docker") != 0) {
 		printf("usage: test_container podman|docker\n");
 		return 1;

@@ -1,11 +1,11 @@
 /* A real container engine for the tests: Podman, or Docker itself with a
  * daemon of the test's own, started in a temporary directory with reaper
  * as its --init-path and stopped by its pid at the end. Images are built
- * FROM scratch (no registry is reachable): a static busybox with links,
- * passwd and group files, /srv/server, and on that the project's own
- * docker/Dockerfile.entrypoint, which adds the static reaper. Podman
- * keeps them in storage of the suite's own, as Docker's daemon does:
- * the user's own storage is never touched. */
+ * FROM scratch (no registry is reachable) by scripts/images.sh, as a
+ * user without a registry builds them: a static busybox base, the
+ * project's own docker/Dockerfile.entrypoint on it, and a pause image.
+ * Podman keeps them in storage of the suite's own, as Docker's daemon
+ * does: the user's own storage is never touched. */
 #ifndef REAPER_ENGINE_H
 #define REAPER_ENGINE_H
 
@@ -15,8 +15,8 @@
  * Named after the test's pid, so that suites run side by side (ctest -j)
  * never remove each other's. */
 extern char image[64];
-/* The base with reaper --pause as its entry point: a pod's infra. */
-extern char pause_image[64];
+/* reaper alone, reaper --pause its entry point: a pod's infra. */
+extern char pause_image[72];
 
 /* "podman" or "docker". */
 extern const char *engine_name;
