@@ -5,7 +5,7 @@
 # for its man page, and removes both again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/deps.sh
+scripts/deps.sh --build
 scripts/build.sh build
 (cd build && cpack -G "DEB;TGZ" >/dev/null)
 deb=$(ls build/reaper_*.deb)
