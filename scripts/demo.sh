@@ -11,7 +11,9 @@ scripts/build.sh build >/dev/null
 file build/reaper
 
 # The command runs in a shell as it is printed, so that it can be pasted.
-cmd='build/reaper -v -- sh -c '\''sleep 300 & echo "workload: pid $$, leaves sleep $! behind"; exit 3'\'
+# The workload's second gives its child the time to become sleep, so that
+# reaper's line names it so.
+cmd='build/reaper -v -- sh -c '\''sleep 300 & echo "workload: pid $$, leaves sleep $! behind"; sleep 1; exit 3'\'
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 echo
