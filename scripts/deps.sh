@@ -3,13 +3,17 @@
 # Debian machine lacks, then builds libcap for musl (scripts/libcap-musl.sh).
 # Root runs apt-get itself; anyone else through sudo.
 #   scripts/deps.sh           everything: build, tests, containers
-#   scripts/deps.sh --build   what building the binary needs
+#   scripts/deps.sh --build   what building the binary needs (and the demo)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
-build=(gcc make cmake pkg-config libcap-dev musl-tools dpkg-dev file)
-tests=(check libseccomp-dev util-linux procps busybox-static podman runc catatonit
+# Building: the compilers, cmake, libcap's headers and archive, and
+# dpkg-dev, whose dpkg-source apt-get source needs to unpack libcap's
+# source for the musl build. file and procps: the demo (scripts/demo.sh)
+# shows the binary static and, with ps, its leftover gone.
+build=(gcc make cmake libcap-dev musl-tools dpkg-dev file procps)
+tests=(pkg-config check libseccomp-dev util-linux busybox-static podman runc catatonit
 	docker.io clang libclang-rt-dev clang-tidy cppcheck valgrind)
 packages=("${build[@]}")
 [ "${1:-}" = --build ] || packages+=("${tests[@]}")

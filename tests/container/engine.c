@@ -1,5 +1,6 @@
 #include "engine.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -14,17 +15,24 @@
 #include "harness.h"
 
 const char *engine_name;
-char image[64], pause_image[64];
-static char base_image[64];
+char image[64], pause_image[72];
 
-static char context[] = "/tmp/reaper-image-XXXXXX";
-static char daemon_dir[] = "/tmp/reaper-dockerd-XXXXXX";
-static char docker_host[128];
+char engine_dir[] = "/tmp/reaper-engine-XXXXXX";
+/* Podman's storage, in engine_dir: its images, containers and pods, and
+ * the state it keeps while they run. */
+static char root[64], runroot[64], tmpdir[64];
+static char docker_host[96];
 static pid_t dockerd = -1;
 static char container[64];
 
+/* runc and cgroupfs: what runs on these machines (hybrid cgroups). vfs
+ * keeps layers as plain copies: no overlay mount to outlive a failed
+ * test and keep engine_dir from being removed. */
 static char *const podman_client[] = {"/usr/bin/podman", "--runtime", "runc",
-				      "--cgroup-manager", "cgroupfs", NULL};
+				      "--cgroup-manager", "cgroupfs",
+				      "--storage-driver", "vfs", "--root", root,
+				      "--runroot", runroot, "--tmpdir", tmpdir,
+				      NULL};
 /* No network, and limits no higher than this machine allows. */
 static char *const podman_run[] = {"run", "--rm", "--network=none", "--ulimit",
 				   "nofile=1024:1024", "--ulimit",
@@ -79,42 +87,50 @@ const char *engine_name_container(void)
 	return container;
 }
 
-void engine_remove_container(void)
+/* The client's command line, for the shell: no path in it has a space. */
+static const char *client(void)
 {
-	char cmd[512];
+	static char line[512];
+	size_t n = 0;
 
-	snprintf(cmd, sizeof cmd, "%s rm -f %s >/dev/null 2>&1",
-		 is_docker() ? "/usr/bin/docker -H $DOCKER_HOST"
-			     : "/usr/bin/podman --runtime runc", container);
+	for (char *const *a = engine_argv((char *const[]){NULL}); *a != NULL; a++)
+		n += (size_t)snprintf(line + n, sizeof line - n, "%s%s",
+				      n > 0 ? " " : "", *a);
+	return line;
+}
+
+void engine_quietly(const char *args)
+{
+	char cmd[1024];
+
+	snprintf(cmd, sizeof cmd, "%s %s >/dev/null 2>&1", client(), args);
 	(void)!system(cmd);
 }
 
-/* The client's command, for the shell. */
-static const char *client(void)
+void engine_remove_container(void)
 {
-	return is_docker() ? "DOCKER_BUILDKIT=0 /usr/bin/docker -H $DOCKER_HOST"
-			   : "/usr/bin/podman --runtime runc --cgroup-manager cgroupfs";
+	char args[96];
+
+	snprintf(args, sizeof args, "rm -f %s", container);
+	engine_quietly(args);
 }
 
 /* A daemon of our own; ready when its client gets an answer (it says so
  * on no pipe we could wait on: polled, 60 s at most). */
 static bool start_dockerd(void)
 {
-	char log[160], sock[96];
+	char log[160], sock[96], version[160];
 	struct timespec tick = {0, 100000000};
 
-	if (mkdtemp(daemon_dir) == NULL)
-		return false;
-	snprintf(sock, sizeof sock, "unix://%s/docker.sock", daemon_dir);
+	snprintf(sock, sizeof sock, "unix://%s/docker.sock", engine_dir);
 	snprintf(docker_host, sizeof docker_host, "%s", sock);
-	setenv("DOCKER_HOST", sock, 1);
-	snprintf(log, sizeof log, "%s/log", daemon_dir);
+	snprintf(log, sizeof log, "%s/log", engine_dir);
 	if ((dockerd = fork()) == 0) {
 		char data[128], exec_root[128], pidfile[128];
 		int fd = open(log, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-		snprintf(data, sizeof data, "%s/data", daemon_dir);
-		snprintf(exec_root, sizeof exec_root, "%s/exec", daemon_dir);
-		snprintf(pidfile, sizeof pidfile, "%s/pid", daemon_dir);
+		snprintf(data, sizeof data, "%s/data", engine_dir);
+		snprintf(exec_root, sizeof exec_root, "%s/exec", engine_dir);
+		snprintf(pidfile, sizeof pidfile, "%s/pid", engine_dir);
 		dup2(fd, 1);
 		dup2(fd, 2);
 		execl("/usr/sbin/dockerd", "dockerd", "--iptables=false",
@@ -124,8 +140,9 @@ static bool start_dockerd(void)
 		      "--init-path", REAPER, (char *)NULL);
 		_exit(127);
 	}
+	snprintf(version, sizeof version, "%s version >/dev/null 2>&1", client());
 	for (int i = 0; dockerd > 0 && i < 600; i++) {
-		if (system("/usr/bin/docker -H $DOCKER_HOST version >/dev/null 2>&1") == 0)
+		if (system(version) == 0)
 			return true;
 		if (waitpid(dockerd, NULL, WNOHANG) == dockerd) {
 			dockerd = -1;
@@ -133,7 +150,7 @@ static bool start_dockerd(void)
 		}
 		nanosleep(&tick, NULL);
 	}
-	snprintf(log, sizeof log, "tail -5 %s/log", daemon_dir);
+	snprintf(log, sizeof log, "tail -5 %s/log", engine_dir);
 	(void)!system(log);
 	return false;
 }
@@ -156,57 +173,24 @@ static void stop_dockerd(void)
 	dockerd = -1;
 }
 
-/* A base with a static busybox, the passwd and group files --user reads,
- * and /srv/server for the README's manifest; on it the project's
- * docker/Dockerfile.entrypoint, and a pause image. */
+/* The images a user builds to try reaper (scripts/images.sh): a busybox
+ * base with the passwd and group files --user reads and /srv/server for
+ * the README's manifest; on it docker/Dockerfile.entrypoint; and reaper
+ * alone as a pod's pause image. */
 static bool build_images(void)
 {
-	char cmd[4096];
+	char cmd[1024];
 
-	if (mkdtemp(context) == NULL)
-		return false;
-	snprintf(cmd, sizeof cmd,
-		 "set -e; cd %s; mkdir -p base/rootfs/bin base/rootfs/etc "
-		 "base/rootfs/srv app pause; "
-		 "cp /bin/busybox base/rootfs/bin/; "
-		 "for a in sh ps sleep cat id ls tr kill grep; do "
-		 "ln -s busybox base/rootfs/bin/$a; done; "
-		 "printf 'root:x:0:0::/root:/bin/sh\\napp:x:1000:1000::/home/app:/bin/sh\\n'"
-		 " > base/rootfs/etc/passwd; "
-		 "printf 'root:x:0:\\napp:x:1000:\\nstaff:x:50:app\\n'"
-		 " > base/rootfs/etc/group; "
-		 "printf '#!/bin/sh\\necho server as $(id -u); grep CapEff "
-		 "/proc/self/status; exec sleep 1000\\n' > base/rootfs/srv/server; "
-		 "chmod 755 base/rootfs/srv/server; "
-		 "printf 'FROM scratch\\nCOPY rootfs/ /\\n' > base/Containerfile; "
-		 "%s build -q -t %s -f base/Containerfile base >/dev/null; "
-		 "cp %s app/reaper; "
-		 "%s build -q --build-arg BASE=%s -t %s -f %s app >/dev/null; "
-		 "printf 'FROM %s\\nENTRYPOINT [\"/sbin/reaper\", \"--pause\"]\\n'"
-		 " > pause/Containerfile; "
-		 "%s build -q -t %s -f pause/Containerfile pause >/dev/null",
-		 context, client(), base_image, REAPER, client(), base_image,
-		 image, DOCKERFILE, image, client(), pause_image);
+	snprintf(cmd, sizeof cmd, "%s -t %s -b %s %s >/dev/null", IMAGES,
+		 image, REAPER, client());
 	return system(cmd) == 0;
-}
-
-static void remove_images(void)
-{
-	char cmd[512];
-
-	snprintf(cmd, sizeof cmd, "%s rmi -f %s %s %s >/dev/null 2>&1; rm -rf %s",
-		 client(), pause_image, image, base_image, context);
-	(void)!system(cmd);
 }
 
 int engine_open(const char *name)
 {
 	engine_name = name;
-	snprintf(image, sizeof image, "localhost/reaper-ctest-%d:latest", (int)getpid());
-	snprintf(base_image, sizeof base_image, "localhost/reaper-ctest-%d-base:latest",
-		 (int)getpid());
-	snprintf(pause_image, sizeof pause_image,
-		 "localhost/reaper-ctest-%d-pause:latest", (int)getpid());
+	snprintf(image, sizeof image, "localhost/reaper-ctest-%d", (int)getpid());
+	snprintf(pause_image, sizeof pause_image, "%s-pause", image);
 	if (strcmp(name, "podman") != 0 && strcmp(name, "docker") != 0) {
 		printf("usage: test_container podman|docker\n");
 		return 1;
@@ -225,8 +209,16 @@ int engine_open(const char *name)
 		puts("SKIP: the test's own Docker daemon needs root");
 		return 77;
 	}
+	if (mkdtemp(engine_dir) == NULL) {
+		printf("FAIL: mkdtemp %s: %s\n", engine_dir, strerror(errno));
+		return 1;
+	}
+	snprintf(root, sizeof root, "%s/root", engine_dir);
+	snprintf(runroot, sizeof runroot, "%s/run", engine_dir);
+	snprintf(tmpdir, sizeof tmpdir, "%s/tmp", engine_dir);
 	if (is_docker() && !start_dockerd()) {
 		puts("FAIL: dockerd did not start (its log above)");
+		engine_close();
 		return 1;
 	}
 	if (!build_images()) {
@@ -237,13 +229,21 @@ int engine_open(const char *name)
 	return 0;
 }
 
-void engine_close(void)
+bool engine_close(void)
 {
-	remove_images();
-	stop_dockerd();
-	if (daemon_dir[strlen(daemon_dir) - 1] != 'X') {
-		char cmd[160];
-		snprintf(cmd, sizeof cmd, "rm -rf %s", daemon_dir);
-		(void)!system(cmd);
+	char cmd[128];
+
+	if (engine_dir[strlen(engine_dir) - 1] == 'X')
+		return true;
+	if (is_docker()) {
+		stop_dockerd();
+	} else {
+		engine_quietly("pod rm -fa");
+		engine_quietly("rm -fa");
 	}
+	snprintf(cmd, sizeof cmd, "rm -rf %s", engine_dir);
+	if (system(cmd) == 0 && access(engine_dir, F_OK) != 0)
+		return true;
+	printf("FAIL: %s is left behind\n", engine_dir);
+	return false;
 }

@@ -251,10 +251,14 @@ int main(int argc, char **argv)
 		return rc;
 	/* The engine's daemon is stopped by engine_close, before anything
 	 * left is killed. */
-	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) {
+		perror("PR_SET_CHILD_SUBREAPER");
+		engine_close();
 		return 1;
+	}
 	rc = run_tests(argc > 1 ? argv[1] : "podman", 180, setup, teardown, tests);
-	engine_close();
+	if (!engine_close())
+		rc = 1;
 	harness_teardown();
 	return rc;
 }

@@ -15,7 +15,6 @@
 #include "harness.h"
 #include "runner.h"
 
-static char conf[] = "/tmp/reaper-pod-XXXXXX";
 static char pod[64];
 
 static void setup(void)
@@ -28,22 +27,21 @@ static void setup(void)
 
 static void teardown(void)
 {
-	char cmd[256];
+	char args[96];
 
-	snprintf(cmd, sizeof cmd, "/usr/bin/podman --runtime runc pod rm -f %s "
-		 ">/dev/null 2>&1", pod);
-	(void)!system(cmd);
+	snprintf(args, sizeof args, "pod rm -f %s", pod);
+	engine_quietly(args);
 	harness_teardown();
 }
 
-/* Writes a Pod manifest named pod to conf/pod.yaml: the README's, with
+/* Writes a Pod manifest named pod to engine_dir/pod.yaml: the README's, with
  * the test's image, or one of containers given as YAML. */
 static void write_manifest(const char *containers)
 {
 	char path[128];
 	FILE *f;
 
-	snprintf(path, sizeof path, "%s/pod.yaml", conf);
+	snprintf(path, sizeof path, "%s/pod.yaml", engine_dir);
 	ck_assert_ptr_nonnull(f = fopen(path, "we"));
 	fprintf(f, "apiVersion: v1\nkind: Pod\nmetadata: {name: %s}\nspec:\n"
 		"  shareProcessNamespace: true\n  containers:\n%s", pod,
@@ -55,7 +53,7 @@ static void play(void)
 {
 	char path[128];
 
-	snprintf(path, sizeof path, "%s/pod.yaml", conf);
+	snprintf(path, sizeof path, "%s/pod.yaml", engine_dir);
 	ck_assert_int_eq(run(ENGINE("kube", "play", "--network", "none", path),
 			     NULL, 0, NULL, 0), 0);
 }
@@ -117,6 +115,30 @@ START_TEST(in_a_pod_reaper_is_a_subreaper)
 }
 END_TEST
 
+/* The engine keeps what the suite makes in a directory of its own,
+ * which engine_close removes: the user's own storage gains nothing, not
+ * even the pod's infra image, podman-pause, which kube play builds. */
+START_TEST(the_pods_images_stay_in_the_suites_storage)
+{
+	char out[1024], want[256], containers[512];
+
+	snprintf(containers, sizeof containers,
+		 "    - name: app\n      image: %s\n"
+		 "      command: [\"/sbin/reaper\", \"--\", \"sleep\", \"1000\"]\n",
+		 image);
+	write_manifest(containers);
+	play();
+	ck_assert_int_eq(run(ENGINE("info", "--format",
+				    "{{.Store.GraphRoot}} {{.Store.RunRoot}}"),
+			     out, sizeof out, NULL, 0), 0);
+	snprintf(want, sizeof want, "%s/root %s/run\n", engine_dir, engine_dir);
+	ck_assert_str_eq(out, want);
+	ck_assert_int_eq(run(ENGINE("images", "--format", "{{.Repository}}"),
+			     out, sizeof out, NULL, 0), 0);
+	ck_assert_msg(strstr(out, "localhost/podman-pause\n") != NULL, "%s", out);
+}
+END_TEST
+
 /* The README's Kubernetes manifest as written, but for the image. */
 START_TEST(the_readmes_manifest_runs)
 {
@@ -125,7 +147,7 @@ START_TEST(the_readmes_manifest_runs)
 	snprintf(cmd, sizeof cmd,
 		 "sed -n '/^    apiVersion: v1/,/^$/p' %s | sed 's/^    //; "
 		 "s#example/app#%s#; s/{name: web}/{name: %s}/' > %s/pod.yaml",
-		 README, image, pod, conf);
+		 README, image, pod, engine_dir);
 	ck_assert_int_eq(system(cmd), 0);
 	play();
 	snprintf(app, sizeof app, "%s-app", pod);
@@ -169,9 +191,7 @@ static bool write_conf(void)
 	char path[128];
 	FILE *f;
 
-	if (mkdtemp(conf) == NULL)
-		return false;
-	snprintf(path, sizeof path, "%s/containers.conf", conf);
+	snprintf(path, sizeof path, "%s/containers.conf", engine_dir);
 	if ((f = fopen(path, "we")) == NULL)
 		return false;
 	fputs("[containers]\ndefault_ulimits = [\"nofile=1024:1024\", "
@@ -186,21 +206,21 @@ int main(void)
 		in_a_pod_reaper_is_a_subreaper,
 		the_readmes_manifest_runs,
 		as_the_pods_infra_pod_stop_is_graceful,
+		the_pods_images_stay_in_the_suites_storage,
 		NULL,
 	};
-	char cmd[160];
 	int rc;
 
-	if (!write_conf())
-		return 1;
 	if ((rc = engine_open("podman")) != 0)
 		return rc;
-	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+	if (!write_conf() || prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) {
+		perror("test_pod");
+		engine_close();
 		return 1;
+	}
 	rc = run_tests("pod", 180, setup, teardown, tests);
-	engine_close();
+	if (!engine_close())
+		rc = 1;
 	harness_teardown();
-	snprintf(cmd, sizeof cmd, "rm -rf %s", conf);
-	(void)!system(cmd);
 	return rc;
 }
