@@ -63,8 +63,9 @@ static int read_in(struct procfs_view *v, const char *path, char *buf,
 	return n > 0 ? 0 : n == 0 ? ESRCH : err;
 }
 
-/* The name may hold spaces and parentheses, so counting goes on after
- * its last ')', at field 3. */
+/* Fields 2 (name), 4 (ppid), 20 (threads) and 22 (start time). The name
+ * may hold spaces and parentheses, so counting goes on after its last
+ * ')', at field 3. */
 static int stat_in(struct procfs_view *v, pid_t pid, struct walk_node *n)
 {
 	char path[48], buf[1024];
@@ -82,11 +83,13 @@ static int stat_in(struct procfs_view *v, pid_t pid, struct walk_node *n)
 		 open_paren + 1);
 	for (int field = 3; field <= 22; field++) {
 		s += strspn(s, " )");
-		if (field == 4 || field == 22) {
+		if (field == 4 || field == 20 || field == 22) {
 			if (!parse_next_ulong(&s, &value))
 				return EINVAL;
 			if (field == 4)
 				n->ppid = (pid_t)value;
+			if (field == 20)
+				n->threads = (long)value;
 		} else {
 			s += strcspn(s, " ");
 		}
@@ -150,9 +153,25 @@ static void add_pid(pid_t pid, void *ctx)
 	(void)walk_pids_add(ctx, pid);
 }
 
-/* The task directory is read whole and closed before any children file
- * is opened: one descriptor at a time is enough. */
-static void files_children(struct procfs_view *v, pid_t pid,
+static void read_children_file(struct procfs_view *v, pid_t pid, pid_t tid,
+			       struct walk_pids *out)
+{
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)pid,
+		 (int)tid);
+	if ((fd = open_in(v, path)) < 0)
+		return;
+	procfs_read_pids(fd, add_pid, out);
+	close(fd);
+}
+
+/* Each thread has its own children file. A process of one thread, most
+ * of them, has one file to read; the task directory of a process of
+ * many is read whole and closed before any file is opened, so that one
+ * descriptor at a time is enough. */
+static void files_children(struct procfs_view *v, const struct walk_node *n,
 			   struct walk_pids *out)
 {
 	struct walk_pids tids = {0};
@@ -161,7 +180,11 @@ static void files_children(struct procfs_view *v, pid_t pid,
 	DIR *d;
 	int fd;
 
-	snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+	if (n->threads == 1) {
+		read_children_file(v, n->pid, n->pid, out);
+		return;
+	}
+	snprintf(path, sizeof path, "/proc/%d/task", (int)n->pid);
 	if ((fd = open_in(v, path)) < 0)
 		return;
 	if ((d = fdopendir(fd)) == NULL) {
@@ -175,14 +198,8 @@ static void files_children(struct procfs_view *v, pid_t pid,
 			(void)walk_pids_add(&tids, tid);
 	}
 	closedir(d);
-	for (size_t i = 0; i < tids.n; i++) {
-		snprintf(path, sizeof path, "/proc/%d/task/%d/children",
-			 (int)pid, (int)tids.v[i]);
-		if ((fd = open_in(v, path)) < 0)
-			continue;
-		procfs_read_pids(fd, add_pid, out);
-		close(fd);
-	}
+	for (size_t i = 0; i < tids.n; i++)
+		read_children_file(v, n->pid, tids.v[i], out);
 	free(tids.v);
 }
 
@@ -202,14 +219,15 @@ static void scanned_children(const struct procfs_view *v, pid_t pid,
 		(void)walk_pids_add(out, v->scan[lo].pid);
 }
 
-static void view_children(void *world, pid_t pid, struct walk_pids *out)
+static void view_children(void *world, const struct walk_node *n,
+			  struct walk_pids *out)
 {
 	struct procfs_view *v = world;
 
 	if (v->scan != NULL)
-		scanned_children(v, pid, out);
+		scanned_children(v, n->pid, out);
 	else
-		files_children(v, pid, out);
+		files_children(v, n, out);
 }
 
 /* Kernels before 5.3, and seccomp profiles that do not know it, refuse

@@ -21,8 +21,8 @@
 
 #include "walk.h"
 
-/* Fields 2 (name), 4 (ppid) and 22 (start time) of /proc/PID/stat into
- * n; 0, or the errno of the failure (ESRCH: the process is gone). */
+/* The name, parent, threads and start time of /proc/PID/stat into n; 0,
+ * or the errno of the failure (ESRCH: the process is gone). */
 int procfs_stat(pid_t pid, struct walk_node *n);
 
 /* Reads fd to its end: pids apart by spaces or newlines, as a children

@@ -33,9 +33,19 @@ static size_t slot_of(const struct walk_seen *s, pid_t pid,
 	return i;
 }
 
-static bool seen_has(const struct walk_seen *s, const struct walk_node *n)
+/* Any process seen with this pid. Two processes alive at once never
+ * share a pid, so none alive since the walks began is passed over: only
+ * one that took the pid of a seen one since, which the next SIGKILL round,
+ * walking afresh, reaches. This spares pinning again what was seen. */
+static bool seen_pid(const struct walk_seen *s, pid_t pid)
 {
-	return s->cap > 0 && s->v[slot_of(s, n->pid, n->start)].pid != 0;
+	if (s->cap == 0)
+		return false;
+	for (size_t i = ((size_t)pid * 2654435761u) & (s->cap - 1);
+	     s->v[i].pid != 0; i = (i + 1) & (s->cap - 1))
+		if (s->v[i].pid == pid)
+			return true;
+	return false;
 }
 
 static bool seen_grow(struct walk_seen *s)
@@ -119,20 +129,22 @@ static void pop(struct walk *w)
 	free(f->kids.v);
 }
 
-/* Pins pid and proves it a descendant not seen before; its children,
+/* Proves pid a descendant not seen before, and pins it; its children,
  * read meanwhile, go to kids. */
 static bool prove(struct walk *w, pid_t pid, struct walk_node *n,
 		  struct walk_pids *kids)
 {
-	enum walk_pin pinned = w->ops->pin(w->world, pid, n);
+	enum walk_pin pinned;
 
 	*kids = (struct walk_pids){0};
-	if (pinned == PIN_UNREADABLE)
+	if (seen_pid(w->seen, pid))
+		return false;
+	if ((pinned = w->ops->pin(w->world, pid, n)) == PIN_UNREADABLE)
 		w->result.unreadable++;
 	if (pinned != PIN_OK)
 		return false;
-	if (!seen_has(w->seen, n) && held_parent(w, n->ppid)) {
-		w->ops->children(w->world, pid, kids);
+	if (held_parent(w, n->ppid)) {
+		w->ops->children(w->world, n, kids);
 		if (w->ops->alive(w->world, n))
 			return true;
 	}
@@ -152,7 +164,7 @@ static bool reread_root(struct walk *w, unsigned long visits_before)
 		return false;
 	root->kids.n = 0;
 	root->next = 0;
-	w->ops->children(w->world, root->node.pid, &root->kids);
+	w->ops->children(w->world, &root->node, &root->kids);
 	return root->kids.n > 0;
 }
 
@@ -196,7 +208,7 @@ struct walk_result walk_tree(const struct walk_ops *ops, void *world,
 	struct walk w = {.ops = ops, .world = world, .seen = seen};
 	struct walk_pids kids = {0};
 
-	ops->children(world, root->pid, &kids);
+	ops->children(world, root, &kids);
 	if (push(&w, root, kids))
 		walk_from_top(&w, visit, ctx);
 	else

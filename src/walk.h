@@ -29,6 +29,7 @@ struct walk_node {
 	pid_t pid, ppid;
 	int fd;                   /* a pidfd pinning it, or -1 where none */
 	unsigned long long start; /* its start time, in clock ticks */
+	long threads;             /* how many, where known; else 0 */
 	char name[16];            /* its command name */
 };
 
@@ -51,8 +52,9 @@ struct walk_ops {
 	enum walk_pin (*pin)(void *world, pid_t pid, struct walk_node *n);
 	/* Whether the process n pins is still there, not yet ended. */
 	bool (*alive)(void *world, const struct walk_node *n);
-	/* Appends the pids its children files list. */
-	void (*children)(void *world, pid_t pid, struct walk_pids *out);
+	/* Appends the pids of n's children. */
+	void (*children)(void *world, const struct walk_node *n,
+			 struct walk_pids *out);
 	void (*unpin)(void *world, struct walk_node *n);
 };
 

@@ -539,6 +539,23 @@ int harness_main(const char *name, int timeout, const TTest *const tests[])
 				 harness_teardown);
 }
 
+int harness_main_modes(const char *name, int timeout, bool pid1,
+		       const TTest *const both[],
+		       const TTest *const subreaper_only[],
+		       const TTest *const pid1_only[])
+{
+	const TTest *tests[64];
+	size_t n = 0;
+
+	for (const TTest *const *t = both; *t != NULL && n < 63; t++)
+		tests[n++] = *t;
+	for (const TTest *const *t = pid1 ? pid1_only : subreaper_only;
+	     *t != NULL && n < 63; t++)
+		tests[n++] = *t;
+	tests[n] = NULL;
+	return harness_main(name, timeout, tests);
+}
+
 int harness_main_with(const char *name, int timeout, const TTest *const tests[],
 		      void (*setup)(void), void (*teardown)(void))
 {

@@ -110,6 +110,13 @@ int count_lines(const char *text, const char *needle);
  * every leftover; returns the exit status for ctest. */
 int harness_main(const char *name, int timeout, const TTest *const tests[]);
 
+/* A suite run twice, as a subreaper and (pid1) as PID 1: the tests of
+ * both runs, then those of this one only. */
+int harness_main_modes(const char *name, int timeout, bool pid1,
+		       const TTest *const both[],
+		       const TTest *const subreaper_only[],
+		       const TTest *const pid1_only[]);
+
 /* The same with a fixture of the suite's own, which must call
  * harness_setup and harness_teardown. */
 int harness_main_with(const char *name, int timeout, const TTest *const tests[],

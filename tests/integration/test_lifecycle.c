@@ -403,17 +403,10 @@ int main(int argc, char **argv)
 		a_stopping_pause_lets_the_others_end_their_own_way,
 		NULL,
 	};
-	const TTest *tests[32];
-	size_t n = 0;
 
 	pid1 = argc > 1 && strcmp(argv[1], "pid1") == 0;
 	if (pid1 && !can_unshare())
 		return 77;
-	for (const TTest *const *t = both; *t != NULL; t++)
-		tests[n++] = *t;
-	for (const TTest *const *t = pid1 ? pid1_only : subreaper_only;
-	     *t != NULL; t++)
-		tests[n++] = *t;
-	tests[n] = NULL;
-	return harness_main(pid1 ? "lifecycle-pid1" : "lifecycle", 60, tests);
+	return harness_main_modes(pid1 ? "lifecycle-pid1" : "lifecycle", 60,
+				  pid1, both, subreaper_only, pid1_only);
 }

@@ -93,9 +93,11 @@ static bool fake_alive(void *world, const struct walk_node *n)
 	return f != NULL && f->gen == n->fd;
 }
 
-static void fake_children(void *world, pid_t pid, struct walk_pids *out)
+static void fake_children(void *world, const struct walk_node *n,
+			  struct walk_pids *out)
 {
 	struct world *w = world;
+	pid_t pid = n->pid;
 
 	if (w->meanwhile != NULL)
 		w->meanwhile(w, pid);
