@@ -32,7 +32,7 @@ struct orphan {
 	void *arg;
 };
 
-static int leave(void *arg)
+ORPHAN_CODE static int leave(void *arg)
 {
 	const struct orphan *o = arg;
 
