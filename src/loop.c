@@ -74,7 +74,7 @@ bool loop_start(struct loop *l)
 
 void loop_release_inherited(struct loop *l)
 {
-	int own[] = {l->sfd, l->tfd, l->group.fd};
+	int own[] = {l->sfd, l->tfd, l->group.fd, log_fd()};
 
 	fds_release_inherited(own, sizeof own / sizeof own[0]);
 }
