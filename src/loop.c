@@ -49,7 +49,7 @@ bool loop_start(struct loop *l)
 
 void loop_release_inherited(struct loop *l)
 {
-	int own[] = {l->sfd, l->tfd, l->workload.fd};
+	int own[] = {l->sfd, l->tfd, l->workload.fd, log_fd()};
 
 	/* The caller's directory too: no other run will start there. */
 	fds_release_inherited(own, sizeof own / sizeof own[0]);

@@ -118,6 +118,7 @@ int main(int argc, char **argv)
 	pid_t parent = getppid();
 	struct config cfg;
 	char err[256];
+	int code;
 
 	/* First: a signal sent from here on waits in the kernel for the
 	 * loop, rather than killing reaper or, to PID 1, being dropped. */
@@ -125,6 +126,7 @@ int main(int argc, char **argv)
 		log_error("cannot block signals: %m");
 		return 125;
 	}
+	log_open();
 	if (!config_parse(&cfg, argc, argv, environ, err, sizeof err)) {
 		log_error("%s", err);
 		return 125;
@@ -140,5 +142,7 @@ int main(int argc, char **argv)
 		break;
 	}
 	log_set_verbosity(cfg.verbosity);
-	return supervise(&cfg, inherited, parent);
+	code = supervise(&cfg, inherited, parent);
+	log_flush();
+	return code;
 }

@@ -36,7 +36,7 @@ struct orphan {
 	void *arg;
 };
 
-static int leave(void *arg)
+ORPHAN_CODE static int leave(void *arg)
 {
 	const struct orphan *o = arg;
 
@@ -103,7 +103,7 @@ static void must_start(int (*fn)(void *), char *top, void *arg)
 	}
 }
 
-static int end_now(void *arg)
+ORPHAN_CODE static int end_now(void *arg)
 {
 	(void)arg;
 	_exit(0);

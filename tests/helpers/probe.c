@@ -6,8 +6,11 @@
  *                         (default 15). FG is 1 when its group is the
  *                         terminal's foreground group.
  *   probe fds             print the open descriptors, e.g. "0 1 2"
- *   probe orphans N       leave N orphans that exit at once; return when
- *                         the parent (their reaper) has reaped every one
+ *   probe orphans N [signals]
+ *                         leave N orphans that exit at once; once the
+ *                         parent (their reaper) has reaped every one,
+ *                         print "reaped N" and return, or with "signals"
+ *                         go on as probe signals
  *   probe trickle N       leave N orphans alive, then end them one at a
  *                         time, each once the last said it was going;
  *                         return when the reaper has reaped every one
@@ -114,7 +117,7 @@ static void orphan(void (*fn)(void))
 static int orphans(long n)
 {
 	orphan_many(n, getppid());
-	printf("reaped %ld\n", n);
+	say("reaped %ld\n", n, 0, 0, 0);
 	return 0;
 }
 
@@ -204,6 +207,9 @@ int main(int argc, char **argv)
 		return fds();
 	if (argc == 3 && strcmp(argv[1], "orphans") == 0)
 		return orphans(atol(argv[2]));
+	if (argc == 4 && strcmp(argv[1], "orphans") == 0 &&
+	    strcmp(argv[3], "signals") == 0)
+		return orphans(atol(argv[2])) || signals(SIGTERM);
 	if (argc == 3 && strcmp(argv[1], "trickle") == 0)
 		return trickle(atol(argv[2]));
 	if (argc == 4 && strcmp(argv[1], "live") == 0)

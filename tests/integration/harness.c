@@ -18,6 +18,7 @@
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -168,7 +169,7 @@ child(char *const argv[], const struct start_opts *o, int in[2], int out[2],
 		if (!o->keep_stdin)
 			dup2(in[0], 0);
 		dup2(out[1], 1);
-		dup2(err[1], 2);
+		dup2(o->err_fd != 0 ? o->err_fd : err[1], 2);
 	}
 	if (o->fd3 >= 0)
 		dup2(o->fd3, 3);
@@ -404,6 +405,17 @@ bool proc_sleeping(pid_t pid)
 	       strcmp(wchan, "0") != 0;
 }
 
+long fd_flags(pid_t pid, int fd)
+{
+	char file[32], info[1024];
+	const char *at;
+
+	snprintf(file, sizeof file, "fdinfo/%d", fd);
+	ck_assert(read_proc(pid, file, info, sizeof info));
+	ck_assert_ptr_nonnull(at = strstr(info, "flags:"));
+	return strtol(at + strlen("flags:"), NULL, 8);
+}
+
 long proc_status_field(pid_t pid, const char *field)
 {
 	char status[4096];
@@ -413,6 +425,24 @@ long proc_status_field(pid_t pid, const char *field)
 	at = strstr(status, field);
 	ck_assert_msg(at != NULL, "no %s in /proc/%d/status", field, (int)pid);
 	return strtol(at + strlen(field) + 1, NULL, 10);
+}
+
+int terminal_open(char *slave, size_t len)
+{
+	struct termios t;
+	int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+
+	ck_assert_int_ge(master, 0);
+	ck_assert_int_eq(grantpt(master), 0);
+	ck_assert_int_eq(unlockpt(master), 0);
+	ck_assert_int_eq(ptsname_r(master, slave, len), 0);
+	/* No echo of ^C and no \r, so what is written reads back as plain
+	 * lines. */
+	ck_assert_int_eq(tcgetattr(master, &t), 0);
+	t.c_lflag &= ~(tcflag_t)ECHO;
+	t.c_oflag &= ~(tcflag_t)OPOST;
+	ck_assert_int_eq(tcsetattr(master, TCSANOW, &t), 0);
+	return master;
 }
 
 int count_lines(const char *text, const char *needle)

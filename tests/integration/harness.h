@@ -23,6 +23,9 @@ struct start_opts {
 	const sigset_t *block; /* its signal mask; empty when NULL */
 	int ignore;            /* a signal it starts with ignored, or 0 */
 	int fd3;               /* passed as descriptor 3, or -1 */
+	int err_fd;            /* its stderr, when not 0: a descriptor of
+				* ours rather than a pipe (p->err is then
+				* at EOF from the start) */
 	const char *cwd;       /* its working directory, or NULL */
 	const char *tty;       /* a terminal to make its controlling one */
 	char *const *env;      /* "NAME=value" to add, NULL-terminated */
@@ -96,6 +99,14 @@ bool proc_sleeping(pid_t pid);
 
 /* A field of /proc/PID/status, as a number. */
 long proc_status_field(pid_t pid, const char *field);
+
+/* The flags of pid's descriptor fd, from its fdinfo (O_NONBLOCK...). */
+long fd_flags(pid_t pid, int fd);
+
+/* A new pseudo-terminal: returns its master, with the slave's path in
+ * slave; echo and output processing off, so that what is written to the
+ * slave reads back from the master as plain lines. */
+int terminal_open(char *slave, size_t len);
 
 /* The tests run as a subreaper, so that whatever a test leaves behind is
  * reparented here; teardown kills all of it by pid. */

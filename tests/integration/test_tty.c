@@ -11,30 +11,12 @@
 
 #include "harness.h"
 
-static int open_terminal(char *slave, size_t len)
-{
-	struct termios t;
-	int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-
-	ck_assert_int_ge(master, 0);
-	ck_assert_int_eq(grantpt(master), 0);
-	ck_assert_int_eq(unlockpt(master), 0);
-	ck_assert_int_eq(ptsname_r(master, slave, len), 0);
-	/* No echo of ^C and no \r, so what the probe writes reads back as
-	 * plain lines. */
-	ck_assert_int_eq(tcgetattr(master, &t), 0);
-	t.c_lflag &= ~(tcflag_t)ECHO;
-	t.c_oflag &= ~(tcflag_t)OPOST;
-	ck_assert_int_eq(tcsetattr(master, TCSANOW, &t), 0);
-	return master;
-}
-
 static void start_on_terminal(struct proc *p, char *const argv[], int *master)
 {
 	struct start_opts o = default_opts;
 	char slave[64];
 
-	*master = open_terminal(slave, sizeof slave);
+	*master = terminal_open(slave, sizeof slave);
 	o.tty = slave;
 	proc_start(p, argv, &o);
 }
@@ -94,7 +76,7 @@ START_TEST(ctrl_z_and_fg_stop_and_resume_both)
 	struct start_opts o = default_opts;
 	char slave[64], command[PATH_MAX + 16];
 	struct proc p;
-	int master = open_terminal(slave, sizeof slave);
+	int master = terminal_open(slave, sizeof slave);
 
 	o.tty = slave;
 	o.env = env;
@@ -214,7 +196,7 @@ START_TEST(a_restart_after_bg_leaves_the_terminal_to_the_shell)
 	struct start_opts o = default_opts;
 	char slave[64], cmd[512];
 	struct proc p;
-	int master = open_terminal(slave, sizeof slave);
+	int master = terminal_open(slave, sizeof slave);
 
 	fifo_make(gate, "gate", cmd, sizeof cmd);
 	o.tty = slave;
