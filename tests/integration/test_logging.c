@@ -226,7 +226,7 @@ static bool whole(const char *line)
 	static const char *const forms[] = {
 		"reaper: reaped orphan %*d (exit 0)%n",
 		"reaper: forwarding SIGUSR1 to %*d%n",
-		"reaper: started " PROBE " as %*d%n",
+		"reaper: started %*s as %*d%n",
 		"reaper: pidfd_open: %*[^;]; the workload's end may wait for a sweep%n",
 		"reaper: 1 log line lost: stderr was full%n",
 		"reaper: %*u log lines lost: stderr was full%n",

@@ -277,6 +277,23 @@ START_TEST(backoff_arithmetic)
 }
 END_TEST
 
+/* Doubling a maximum above 2^63 µs wraps to 0 unless held. */
+START_TEST(backoff_saturates_at_huge_maxima)
+{
+	uint64_t last = 0;
+
+	cfg.backoff_min_us = MS(100);
+	cfg.backoff_max_us = UINT64_MAX - 1;
+	for (unsigned attempt = 0; attempt < 80; attempt++) {
+		uint64_t d = policy_backoff(&cfg, attempt);
+		ck_assert_msg(d >= last, "attempt %u: %llu after %llu", attempt,
+			      (unsigned long long)d, (unsigned long long)last);
+		last = d;
+	}
+	ck_assert_uint_eq(last, UINT64_MAX - 1);
+}
+END_TEST
+
 /* Runs the workload to failure at now and checks the restart delay. */
 static void fails_and_restarts(uint64_t now, uint64_t delay)
 {
@@ -341,6 +358,98 @@ START_TEST(terminating_signal_stops_restarts)
 	ck_assert_int_eq(find(ACT_FORWARD)->sig, SIGTERM);
 	workload_exits(KILLED(SIGTERM), false, 1600);
 	expect_exit(128 + SIGTERM);
+}
+END_TEST
+
+/* HUP means "reload" to the daemons --restart is for: forwarded, it
+ * ends nothing, and a crash after it is restarted. */
+START_TEST(a_forwarded_hup_keeps_restarting)
+{
+	cfg.restart = RESTART_ON_FAILURE;
+	signal_at(SIGHUP, 1500);
+	ck_assert_int_eq(find(ACT_FORWARD)->sig, SIGHUP);
+	workload_exits(KILLED(SIGSEGV), false, 1600);
+	ck_assert_ptr_nonnull(find(ACT_REPORT_RESTART));
+}
+END_TEST
+
+/* But a workload that dies of the very signal forwarded to it was
+ * stopped by it. */
+START_TEST(dying_of_a_forwarded_signal_ends_restarts)
+{
+	cfg.restart = RESTART_ALWAYS;
+	signal_at(SIGUSR1, 1500);
+	workload_exits(KILLED(SIGUSR1), false, 1600);
+	expect_exit(128 + SIGUSR1);
+}
+END_TEST
+
+/* As rewritten: the workload dies of what it was sent. */
+START_TEST(a_rewritten_signal_counts_as_sent)
+{
+	cfg.restart = RESTART_ALWAYS;
+	cfg.rewrite[SIGUSR1] = SIGUSR2;
+	signal_at(SIGUSR1, 1500);
+	workload_exits(KILLED(SIGUSR2), false, 1600);
+	expect_exit(128 + SIGUSR2);
+}
+END_TEST
+
+/* The --timeout-signal means stop, as TERM does. */
+START_TEST(the_timeout_signal_ends_restarts)
+{
+	cfg.restart = RESTART_ALWAYS;
+	cfg.timeout_signal = SIGUSR2;
+	signal_at(SIGUSR2, 1500);
+	workload_exits(EXITED(0), false, 1600);
+	expect_exit(0);
+}
+END_TEST
+
+/* A restart whose fork fails (a pids cgroup or RLIMIT_NPROC full for a
+ * moment) is a failed run: tried again after the back-off, within
+ * --max-restarts. */
+START_TEST(a_failed_start_is_retried_after_the_backoff)
+{
+	const struct action *a;
+
+	cfg.restart = RESTART_ON_FAILURE;
+	cfg.max_restarts = 2;
+	workload_exits(EXITED(3), false, 2000);
+	timer_at(2100);
+	ck_assert_ptr_nonnull(find(ACT_SPAWN));
+	policy_on_start_failed(&pol, 125, MS(2100), &acts);
+	a = find(ACT_REPORT_RESTART);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_int_eq(a->wstatus, EXITED(125));
+	ck_assert_uint_eq(a->delay_us, MS(200));
+	expect_armed(2300);
+	timer_at(2300);
+	ck_assert_ptr_nonnull(find(ACT_SPAWN));
+	policy_on_start_failed(&pol, 125, MS(2300), &acts);
+	expect_exit(125);
+}
+END_TEST
+
+/* A descendant whose parent died during the grace comes to reaper, not
+ * yet signalled: the sweep that reaped the parent walks again for new
+ * ones. */
+START_TEST(a_sweep_in_the_grace_signals_the_new_ones)
+{
+	const struct action *a;
+
+	workload_exits(EXITED(0), true, 2000);
+	expect_tree(SIGTERM);
+	swept_at(true, 2100);
+	ck_assert_ptr_null(find(ACT_SIGNAL_TREE));
+	policy_on_reaped(&pol, 300, false, KILLED(SIGTERM), MS(2200), &acts);
+	swept_at(true, 2200);
+	a = find(ACT_SIGNAL_TREE);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_int_eq(a->sig, SIGTERM);
+	ck_assert(a->only_new);
+	swept_at(true, 2300);
+	ck_assert_ptr_null(find(ACT_SIGNAL_TREE));
 }
 END_TEST
 
@@ -778,6 +887,13 @@ int main(void)
 		long_run_resets_the_backoff,
 		terminating_signal_stops_restarts,
 		signal_during_backoff_exits_with_last_status,
+		backoff_saturates_at_huge_maxima,
+		a_forwarded_hup_keeps_restarting,
+		dying_of_a_forwarded_signal_ends_restarts,
+		a_rewritten_signal_counts_as_sent,
+		the_timeout_signal_ends_restarts,
+		a_failed_start_is_retried_after_the_backoff,
+		a_sweep_in_the_grace_signals_the_new_ones,
 		timeout_across_restarts,
 		pause_exits_0_on_term_or_int,
 		pause_honours_the_timeout,
