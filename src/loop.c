@@ -262,8 +262,7 @@ struct wake {
 static bool wait_for_events(struct loop *l, struct wake *w)
 {
 	int workload_fd = l->workload.running ? l->workload.fd : -1, extra;
-	uint64_t at = reap_before_wait(&l->reap, clock_now(), workload_fd,
-				       &extra);
+	uint64_t at = reap_before_wait(&l->reap, workload_fd, &extra);
 	struct pollfd fds[3] = {{.fd = l->sfd, .events = POLLIN},
 				{.fd = l->tfd, .events = POLLIN},
 				{.fd = extra, .events = POLLIN}};

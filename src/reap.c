@@ -108,10 +108,9 @@ static void watch_sigchld(struct reap *r, bool on)
 	r->chld_watched = on;
 }
 
-uint64_t reap_before_wait(struct reap *r, uint64_t now, int workload_fd,
-			  int *fd)
+uint64_t reap_before_wait(struct reap *r, int workload_fd, int *fd)
 {
-	uint64_t wake = sweep_deadline(&r->sweep, now);
+	uint64_t wake = sweep_deadline(&r->sweep);
 
 	watch_sigchld(r, wake == DEADLINE_NEVER);
 	*fd = r->chld_watched ? -1 : workload_fd;

@@ -6,12 +6,12 @@
  * says. While a sweep waits, SIGCHLD leaves the signalfd and stays
  * pending, and the workload's end is heard through its pidfd instead.
  *
- * What the loop must keep to: before each wait it calls reap_before_wait
- * with one reading of the clock, and waits on what that names, until
- * the earlier of its answer and the policy's deadline. With a later
- * reading, the wait could have become due between, and reaper would
- * block with a sweep needed, SIGCHLD unwatched and no timer: deaf to
- * every child that ends. */
+ * What the loop must keep to: before each wait it calls reap_before_wait,
+ * and waits on what that names, until the earlier of its answer and the
+ * policy's deadline. A needed sweep always names its moment, passed or
+ * not: a sweep that fell due between the last reaping and the wait then
+ * wakes the loop at once, where "nothing to wait for" would have left
+ * reaper blocked, deaf to the children that ended. */
 #ifndef REAPER_REAP_H
 #define REAPER_REAP_H
 
@@ -60,11 +60,10 @@ void reap_request_sweep(struct reap *r);
  * sweep. False when nothing was due. *now is the clock after it. */
 bool reap_collect(struct reap *r, uint64_t *now, struct reap_batch *b);
 
-/* Before the loop waits: whether SIGCHLD stays on the signalfd, decided
- * at now. Returns when reaping must wake (DEADLINE_NEVER: it need not)
+/* Before the loop waits: SIGCHLD stays on the signalfd unless a sweep is
+ * needed. Returns when reaping must wake (DEADLINE_NEVER: it need not)
  * and, in *fd, the descriptor to wait on besides the signalfd (the
  * workload's pidfd while SIGCHLD is set aside), or -1. */
-uint64_t reap_before_wait(struct reap *r, uint64_t now, int workload_fd,
-			  int *fd);
+uint64_t reap_before_wait(struct reap *r, int workload_fd, int *fd);
 
 #endif

@@ -12,9 +12,9 @@ bool sweep_due(const struct sweep *s, uint64_t now)
 	return s->pending && now >= s->not_before;
 }
 
-uint64_t sweep_deadline(const struct sweep *s, uint64_t now)
+uint64_t sweep_deadline(const struct sweep *s)
 {
-	return s->pending && now < s->not_before ? s->not_before : DEADLINE_NEVER;
+	return s->pending ? s->not_before : DEADLINE_NEVER;
 }
 
 void sweep_done(struct sweep *s, uint64_t walk_us, uint64_t now)

@@ -41,9 +41,11 @@ void sweep_request(struct sweep *s);
 /* Whether to sweep now. */
 bool sweep_due(const struct sweep *s, uint64_t now);
 
-/* Until when a needed sweep must wait, for the timer; DEADLINE_NEVER:
- * none waits. */
-uint64_t sweep_deadline(const struct sweep *s, uint64_t now);
+/* When a needed sweep is due, for the timer: a moment that may have
+ * passed already, since the loop reads the clock again before it waits,
+ * and a due sweep must wake it at once rather than be forgotten;
+ * DEADLINE_NEVER when none is needed. */
+uint64_t sweep_deadline(const struct sweep *s);
 
 /* A sweep ended at now; its last call, the one that found nothing more,
  * took walk_us: a walk over every child still alive. */
