@@ -288,8 +288,8 @@ static void begin(struct loop *l)
 	l->summary.started_at = clock_now();
 	policy_started(l->policy, l->summary.started_at, &acts);
 	act(l, &acts);
-	if (l->injected != 0 && !l->exiting) {
-		policy_on_signal(l->policy, l->injected, false, clock_now(), &acts);
+	if (l->parent_gone_signal != 0 && !l->exiting) {
+		policy_on_signal(l->policy, l->parent_gone_signal, false, clock_now(), &acts);
 		act(l, &acts);
 	}
 }

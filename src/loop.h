@@ -35,7 +35,9 @@ struct loop {
 	struct cleanup cleanup;
 	struct action_queue queue;
 	struct summary summary;
-	int injected;             /* a signal to act on at once, as if sent */
+	int parent_gone_signal;   /* -p: the parent died before the kernel
+				   * could be asked to say so; acted on at
+				   * once, as if sent */
 	bool exiting;
 	int code;                 /* the exit code, once exiting */
 };

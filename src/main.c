@@ -37,7 +37,7 @@ static void watch_parent(const struct config *cfg, pid_t parent,
 	if (prctl(PR_SET_PDEATHSIG, sig) < 0)
 		log_warn("-p: %m");
 	else if (getppid() != parent)
-		l->injected = sig;
+		l->parent_gone_signal = sig;
 }
 
 /* Everything --user and the capability options ask for, resolved and
