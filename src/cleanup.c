@@ -20,6 +20,7 @@ void cleanup_free(struct cleanup *c)
 static int signal_node(struct cleanup *c, const struct walk_node *n, int sig)
 {
 	struct walk_node now;
+	int err;
 
 	if (n->fd >= 0) {
 		if (sys_pidfd_send_signal(n->fd, sig, 0) == 0)
@@ -27,7 +28,11 @@ static int signal_node(struct cleanup *c, const struct walk_node *n, int sig)
 		if (errno == ESRCH)
 			return ESRCH;
 	}
-	if (procfs_stat(n->pid, &now) != 0 || now.start != n->start)
+	/* A stat that cannot be read is no proof of the process, nor of its
+	 * end: it is reported, not taken for gone. */
+	if ((err = procfs_stat(n->pid, &now)) != 0)
+		return err;
+	if (now.start != n->start)
 		return ESRCH;
 	if (kill(n->pid, sig) < 0)
 		return errno;
@@ -71,7 +76,8 @@ static void walk_from_reaper(struct procfs_view *v, struct walk_seen *seen,
 			     void (*visit)(void *, const struct walk_node *),
 			     struct round *r)
 {
-	struct walk_node self = {.pid = getpid(), .fd = -1};
+	/* reaper has one thread: one children file to read. */
+	struct walk_node self = {.pid = getpid(), .fd = -1, .threads = 1};
 	struct walk_result res = walk_tree(&procfs_walk_ops, v, &self, seen,
 					   visit, r);
 

@@ -197,6 +197,8 @@ void log_msg(enum log_level level, const char *fmt, ...)
 		return;
 	}
 	len = notice(buf, NOTICE_MAX_LEN);
+	/* %m is the caller's error, not that of the tail written above. */
+	errno = saved;
 	va_start(ap, fmt);
 	len += shape(buf + len, LINE_MAX_LEN, fmt, ap);
 	va_end(ap);

@@ -51,9 +51,7 @@ void loop_release_inherited(struct loop *l)
 {
 	int own[] = {l->sfd, l->tfd, l->workload.fd, log_fd()};
 
-	/* The caller's directory too: no other run will start there. */
 	fds_release_inherited(own, sizeof own / sizeof own[0]);
-	l->req.cwd = -1;
 }
 
 /* The queue is emptied after every event, so it holds one event's
@@ -95,17 +93,21 @@ static void end_descendants(struct loop *l, const struct action *a)
 				       : &l->summary.terminated, n);
 }
 
+/* While children are being reaped, a start waits for the last batch:
+ * no new workload is forked in the middle of a sweep. */
 static void restart(struct loop *l)
 {
 	struct actions acts;
-	int code = spawn_start(&l->req, &l->workload);
+	int code;
 
-	if (code == 0) {
-		policy_started(l->policy, clock_now(), &acts);
-	} else {
-		l->summary.last_status = (code & 0xff) << 8;
-		policy_on_start_failed(l->policy, code, clock_now(), &acts);
+	if (l->reaping) {
+		l->start_waits = true;
+		return;
 	}
+	if ((code = spawn_start(&l->req, &l->workload)) == 0)
+		policy_started(l->policy, clock_now(), &acts);
+	else
+		policy_on_start_failed(l->policy, code, clock_now(), &acts);
 	enqueue(l, &acts);
 }
 
@@ -137,6 +139,7 @@ static void execute(struct loop *l, const struct action *a)
 	case ACT_EXIT:
 		l->exiting = true;
 		l->code = a->exit_code;
+		l->summary.last_status = a->wstatus;
 		break;
 	}
 }
@@ -148,8 +151,10 @@ static void act(struct loop *l, const struct actions *acts)
 	struct action_queue *q = &l->queue;
 
 	enqueue(l, acts);
-	while (q->head < q->n)
-		execute(l, &q->list[q->head++]);
+	while (q->head < q->n) {
+		struct action a = q->list[q->head++];
+		execute(l, &a);
+	}
 	q->head = q->n = 0;
 }
 
@@ -165,12 +170,10 @@ static void on_child(struct loop *l, const struct reaped *c)
 		policy_on_stopped(l->policy, WSTOPSIG(c->wstatus), tty_in_job(),
 				  c->at, &acts);
 	} else {
-		if (workload) {
+		if (workload)
 			w->running = false;
-			l->summary.last_status = c->wstatus;
-		} else {
+		else
 			l->summary.orphans_reaped++;
-		}
 		policy_on_reaped(l->policy, c->pid, workload, c->wstatus, c->at,
 				 &acts);
 	}
@@ -189,6 +192,7 @@ static void reap_children(struct loop *l)
 
 	if (policy_awaits_sweep(l->policy))
 		reap_request_sweep(&l->reap);
+	l->reaping = true;
 	while (!l->exiting && reap_collect(&l->reap, &now, &b)) {
 		for (size_t i = 0; i < b.n && !l->exiting; i++)
 			on_child(l, &b.list[i]);
@@ -196,6 +200,12 @@ static void reap_children(struct loop *l)
 			continue;
 		policy_on_swept(l->policy, b.children_left, now, &acts);
 		act(l, &acts);
+	}
+	l->reaping = false;
+	if (l->start_waits && !l->exiting) {
+		l->start_waits = false;
+		restart(l);
+		act(l, &(struct actions){0});
 	}
 }
 
@@ -309,9 +319,14 @@ int loop_run(struct loop *l)
 			read_signals(l);
 		if (!l->exiting && w.workload_ended)
 			reap_note(&l->reap, l->workload.pid);
-		if (!l->exiting && w.timer)
-			read_timer(l);
+		/* Children that ended before the timer fired, first: a
+		 * workload that exited just before its --timeout keeps its
+		 * status. */
 		reap_children(l);
+		if (!l->exiting && w.timer) {
+			read_timer(l);
+			reap_children(l);
+		}
 	}
 	report_summary(&l->summary, clock_now(), l->code);
 	cleanup_free(&l->cleanup);

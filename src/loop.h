@@ -17,7 +17,7 @@
 #include "spawn.h"
 
 /* Actions waiting to be carried out: one event's, and those of the
- * events its actions give rise to (a start, a look around). */
+ * events its actions give rise to (a start, a count of the others). */
 struct action_queue {
 	size_t head, n;
 	struct action list[2 * POLICY_MAX_ACTIONS];
@@ -35,6 +35,8 @@ struct loop {
 	struct cleanup cleanup;
 	struct action_queue queue;
 	struct summary summary;
+	bool reaping;             /* children are being reaped: a start waits */
+	bool start_waits;         /* for the last batch to be handed over */
 	int parent_gone_signal;   /* -p: the parent died before the kernel
 				   * could be asked to say so; acted on at
 				   * once, as if sent */

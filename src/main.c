@@ -60,18 +60,19 @@ static bool resolve_creds(const struct config *cfg, struct creds *c)
 
 /* reaper holds no reference to the caller's directory once the workload
  * can run: it moves to / first, and the workload returns through a
- * descriptor that exec closes. */
-static int leave_working_directory(void)
+ * descriptor (held only when there is a workload to start). */
+static int leave_working_directory(bool workload)
 {
-	int fd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int fd = workload ? open(".", O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
 
-	if (fd < 0) {
+	if (workload && fd < 0) {
 		log_debug("cannot hold the working directory: %m; staying there");
 		return -1;
 	}
 	if (chdir("/") < 0) {
 		log_warn("chdir /: %m");
-		close(fd);
+		if (fd >= 0)
+			close(fd);
 		return -1;
 	}
 	return fd;
@@ -90,7 +91,8 @@ static int supervise(const struct config *cfg, kernel_sigset inherited,
 
 	if (!cfg->pause && !resolve_creds(cfg, &creds))
 		return 125;
-	loop.req.cwd = leave_working_directory();
+	loop.req.cwd = leave_working_directory(!cfg->pause);
+	loop.req.start_once = cfg->restart == RESTART_NO;
 	if (getpid() != 1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
 		log_warn("cannot become a subreaper: %m; orphans go to init");
 	watch_parent(cfg, parent, &loop);

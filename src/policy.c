@@ -16,8 +16,8 @@ static void emit(struct actions *out, struct action a)
 	out->list[out->n++] = a;
 }
 
-/* A run that already ended keeps its status: the timeout waits through
- * its cleanup, and counts again in the back-off. */
+/* A run that already ended keeps its status: the timeout does not act
+ * during its cleanup, only while a run goes on or a restart waits. */
 static bool timeout_pending(const struct policy *p)
 {
 	switch (p->state) {
@@ -95,10 +95,17 @@ static void finish(struct policy *p, uint64_t now, struct actions *out)
 {
 	uint64_t delay;
 
+	/* A run whose end comes past the timeout keeps its status, but is
+	 * not restarted: the timeout ends it all, as in the back-off. */
+	if (wants_restart(p) && now >= p->timeout_at) {
+		p->timeout_at = DEADLINE_NEVER;
+		p->stop = STOP_TIMED_OUT;
+	}
 	if (!wants_restart(p)) {
 		p->state = ST_DONE;
 		emit(out, (struct action){.kind = ACT_EXIT,
-					  .exit_code = final_code(p)});
+					  .exit_code = final_code(p),
+					  .wstatus = p->last_status});
 		return;
 	}
 	if (now - p->run_started > p->cfg->backoff_max_us)

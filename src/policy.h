@@ -57,7 +57,7 @@ struct action {
 	int wstatus;         /* ACT_REPORT_ORPHAN, ACT_REPORT_RESTART */
 	uint64_t delay_us;   /* ACT_REPORT_RESTART */
 	unsigned long count; /* ACT_REPORT_RESTART */
-	int exit_code;       /* ACT_EXIT */
+	int exit_code;       /* ACT_EXIT; with wstatus, the last run's */
 };
 
 /* No event yields more than six; the rest is margin. */

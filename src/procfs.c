@@ -369,14 +369,13 @@ bool procfs_open(struct procfs_view *v, struct procfs_state *s)
 	*v = (struct procfs_view){.state = s, .reserve = -1};
 	if (!proc_is_ours())
 		return false;
+	if (access("/proc/thread-self/children", R_OK) != 0 && !scan_parents(v)) {
+		procfs_close(v);
+		return false;
+	}
 	v->reserve = open("/", O_PATH | O_CLOEXEC);
 	v->pidfds_spent = v->reserve < 0;
-	if (access("/proc/thread-self/children", R_OK) == 0)
-		return true;
-	if (scan_parents(v))
-		return true;
-	procfs_close(v);
-	return false;
+	return true;
 }
 
 void procfs_close(struct procfs_view *v)

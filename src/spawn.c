@@ -119,8 +119,7 @@ static void read_failure(int fd, struct spawn_result *res)
 
 /* Returns false with errno set when fork failed; otherwise the child
  * exists, and res says whether it reached exec, or what stopped it. */
-static bool fork_workload(const struct spawn_request *req,
-			  struct spawn_result *res)
+static bool fork_workload(struct spawn_request *req, struct spawn_result *res)
 {
 	int failures[2];
 	int saved;
@@ -133,6 +132,12 @@ static bool fork_workload(const struct spawn_request *req,
 		exec_child(req, failures[1]);
 	}
 	saved = errno;
+	/* The child has its own: reaper lets the caller's directory go
+	 * before the workload can run, unless another run will need it. */
+	if (res->pid > 0 && req->start_once && req->cwd >= 0) {
+		close(req->cwd);
+		req->cwd = -1;
+	}
 	close(failures[1]);
 	if (res->pid > 0)
 		read_failure(failures[0], res);
@@ -143,7 +148,7 @@ static bool fork_workload(const struct spawn_request *req,
 
 /* The workload's end is heard through its pidfd while SIGCHLD is set
  * aside (reap.h), and its group is reached by reference without /proc. */
-static void hold(struct workload *w, pid_t pid)
+static void take_workload(struct workload *w, pid_t pid)
 {
 	if (w->fd >= 0)
 		close(w->fd);
@@ -153,7 +158,7 @@ static void hold(struct workload *w, pid_t pid)
 		log_debug("pidfd_open: %m; the workload's end may wait for a sweep");
 }
 
-int spawn_start(const struct spawn_request *req, struct workload *w)
+int spawn_start(struct spawn_request *req, struct workload *w)
 {
 	struct spawn_result child;
 
@@ -171,6 +176,6 @@ int spawn_start(const struct spawn_request *req, struct workload *w)
 		return exec_failure_code(child.err);
 	}
 	log_info("started %s as %d", req->argv[0], (int)child.pid);
-	hold(w, child.pid);
+	take_workload(w, child.pid);
 	return 0;
 }

@@ -12,7 +12,8 @@
 /* The workload: one run of the command, owned by the loop. */
 struct workload {
 	pid_t pid;       /* also its process group; 0: none (pause mode) */
-	int fd;          /* its pidfd, or -1 (kernels before 5.3) */
+	int fd;          /* its pidfd, or -1 (before Linux 5.3, refused, or
+			  * out of descriptors) */
 	bool running;    /* started and not yet reaped */
 	bool group_gone; /* its group seen empty: the number may be
 			  * another's now */
@@ -21,6 +22,7 @@ struct workload {
 struct spawn_request {
 	char **argv;
 	int cwd;             /* the directory to start in, or -1: reaper's */
+	bool start_once;     /* no restart: cwd is closed once forked */
 	bool setsid;         /* a new session rather than a new group */
 	kernel_sigset mask;  /* the signal mask reaper inherited */
 	bool chld_ignored;   /* reaper inherited SIGCHLD ignored */
@@ -37,6 +39,6 @@ struct spawn_request {
  * credentials, the signal mask and dispositions reaper inherited, and
  * exec; what stops it on the way is reported through a close-on-exec
  * pipe. */
-int spawn_start(const struct spawn_request *req, struct workload *w);
+int spawn_start(struct spawn_request *req, struct workload *w);
 
 #endif

@@ -24,7 +24,7 @@ static unsigned next(struct input *in, unsigned range)
 static void configure(struct config *cfg, struct input *in)
 {
 	static const uint64_t durations[] = {0, MS(1), MS(1000), MS(5000),
-					     UINT64_MAX - 10};
+					     DEADLINE_NEVER - 10};
 
 	config_defaults(cfg);
 	cfg->cleanup = next(in, 4) != 0;

@@ -468,6 +468,21 @@ START_TEST(signal_during_backoff_exits_with_last_status)
 }
 END_TEST
 
+/* The run ends, and its cleanup with it, past the timeout: no restart
+ * is announced only to be taken back; reaper exits 124. */
+START_TEST(a_run_ending_past_the_timeout_is_not_restarted)
+{
+	cfg.restart = RESTART_ALWAYS;
+	cfg.timeout_us = MS(10000);
+	policy_init(&pol, &cfg, false);
+	started_at(0);
+	policy_on_reaped(&pol, W, true, EXITED(3), MS(9990), &acts);
+	swept_at(false, 10005);
+	ck_assert_ptr_null(find(ACT_REPORT_RESTART));
+	expect_exit(124);
+}
+END_TEST
+
 START_TEST(timeout_across_restarts)
 {
 	cfg.restart = RESTART_ALWAYS;
@@ -521,7 +536,7 @@ START_TEST(huge_durations_mean_never)
 	cfg.grace_us = UINT64_MAX - 10;
 	workload_exits(EXITED(0), true, 2000);
 	expect_tree(SIGTERM);
-	ck_assert_uint_eq(policy_next_deadline(&pol), UINT64_MAX);
+	ck_assert_uint_eq(policy_next_deadline(&pol), DEADLINE_NEVER);
 	timer_at(3000);
 	ck_assert_ptr_null(find(ACT_SIGNAL_TREE));
 }
@@ -895,6 +910,7 @@ int main(void)
 		a_failed_start_is_retried_after_the_backoff,
 		a_sweep_in_the_grace_signals_the_new_ones,
 		timeout_across_restarts,
+		a_run_ending_past_the_timeout_is_not_restarted,
 		pause_exits_0_on_term_or_int,
 		pause_honours_the_timeout,
 		huge_durations_mean_never,
