@@ -145,8 +145,15 @@ START_TEST(a_chain_deeper_than_the_usual_limit_is_terminated_whole)
 }
 END_TEST
 
+/* Not under valgrind, which keeps descriptors of its own at the top of
+ * the limit: with 16 it cannot run reaper at all. */
 START_TEST(ten_thousand_under_a_limit_of_16_are_terminated)
 {
+	if (REAPER_UNDER_VALGRIND) {
+		puts("NOTE: left out under valgrind, which needs more than 16 "
+		     "descriptors of its own");
+		return;
+	}
 	all_termed_under("16", "fan", "10000");
 }
 END_TEST
