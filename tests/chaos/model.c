@@ -169,6 +169,10 @@ static uint64_t last_run(struct codes *c, const struct scenario *s,
 		allow(c, s, 128 + (int)last->end_arg);
 	else
 		unrecorded_end(c, s, f);
+	/* Between its last line and its end, SIGKILL may still come first. */
+	for (size_t i = 0; i < f->nsent; i++)
+		if (f->sent[i].kind == EV_KILL && f->sent[i].at >= last->started)
+			allow(c, s, 128 + SIGKILL);
 	return last->end != 0 ? last->ended : f->ended;
 }
 
