@@ -11,12 +11,17 @@
  * -v says each scenario that passed too; --show prints the scenarios and
  * runs nothing.
  */
+#include <elf.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -33,8 +38,16 @@ struct options {
 };
 
 struct tally {
-	long passed, failed;
+	long passed, failed, skipped;
 };
+
+/* What the binary under test can take, asked once. */
+struct fit {
+	bool without_proc; /* runs with /proc hidden (a sanitizer's cannot) */
+	long cpu_floor_ms;
+};
+
+static struct fit fit;
 
 static int usage(const char *why)
 {
@@ -141,6 +154,10 @@ static bool one(const struct options *o, uint64_t seed, struct tally *t)
 	char line[1024];
 
 	scenario_draw(&s, seed);
+	if (!o->show && s.hide_proc && !fit.without_proc) {
+		t->skipped++;
+		return true;
+	}
 	if (o->show) {
 		scenario_describe(&s, line, sizeof line);
 		printf("seed %llu: %s\n", (unsigned long long)seed, line);
@@ -153,6 +170,7 @@ static bool one(const struct options *o, uint64_t seed, struct tally *t)
 		run_release(&seen, false);
 		return false;
 	}
+	seen.cpu_floor_ms = fit.cpu_floor_ms;
 	check_all(&s, &seen, &v);
 	if (v.failures > 0) {
 		t->failed++;
@@ -214,11 +232,52 @@ static void series(const struct options *o, struct tally *t)
 	}
 }
 
+/* Whether path has an ELF interpreter: a dynamic binary. */
+static bool dynamic(const char *path)
+{
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph;
+	bool found = false;
+	FILE *f = fopen(path, "rbe");
+
+	if (f == NULL)
+		return false;
+	if (fread(&eh, sizeof eh, 1, f) == 1 && eh.e_ident[EI_CLASS] == ELFCLASS64)
+		for (int i = 0; i < eh.e_phnum && !found; i++)
+			found = fseek(f, (long)(eh.e_phoff + (Elf64_Off)i * eh.e_phentsize),
+				      SEEK_SET) == 0 &&
+				fread(&ph, sizeof ph, 1, f) == 1 && ph.p_type == PT_INTERP;
+	fclose(f);
+	return found;
+}
+
+/* reaper and the probe run once with /proc hidden, as the scenarios
+ * hide it. */
+static bool runs_without_proc(const struct programs *p)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+		dup2(null, 1);
+		dup2(null, 2);
+		if (unshare(CLONE_NEWNS) < 0 ||
+		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+		    mount("none", "/proc", "tmpfs", 0, NULL) < 0)
+			_exit(1);
+		execl(p->reaper, p->reaper, "--", p->probe, "euid", (char *)NULL);
+		_exit(127);
+	}
+	return pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	       WEXITSTATUS(status) == 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o = {.programs = {REAPER_BIN, PROBE_BIN, RESTRICT},
 			    .self = argv[0]};
-	struct tally t = {0, 0};
+	struct tally t = {0, 0, 0};
 
 	if (!parse(&o, argc, argv))
 		return usage("bad arguments");
@@ -235,12 +294,19 @@ int main(int argc, char **argv)
 		perror("chaos: set-up");
 		return 1;
 	}
+	fit.without_proc = runs_without_proc(&o.programs);
+	fit.cpu_floor_ms = dynamic(o.programs.reaper) ? CHECK_CPU_FLOOR_DYNAMIC_MS
+						      : CHECK_CPU_FLOOR_MS;
 	if (o.one)
 		one(&o, o.seed, &t);
 	else if (o.seeds != NULL && !from_file(&o, &t))
 		return 1;
 	else if (o.seeds == NULL)
 		series(&o, &t);
+	if (t.skipped > 0)
+		printf("skipped %ld scenarios with /proc hidden: %s or %s cannot "
+		       "run without /proc (a sanitizer's runtime needs it)\n",
+		       t.skipped, o.programs.reaper, o.programs.probe);
 	printf("%ld passed, %ld failed\n", t.passed, t.failed);
 	return t.failed > 0 ? 1 : 0;
 }

@@ -298,7 +298,7 @@ static void check_time(const struct scenario *s, const struct observed *o,
 	const struct facts *f = &o->facts;
 	uint64_t look;
 	long wall = ms(f, f->ended);
-	long budget = (long)(CHECK_CPU_SHARE * (double)wall) + CHECK_CPU_FLOOR_MS;
+	long budget = (long)(CHECK_CPU_SHARE * (double)wall) + o->cpu_floor_ms;
 
 	if (f->overran)
 		fail(v, "bound: reaper was still running at %ldms, past its bound "

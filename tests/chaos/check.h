@@ -11,9 +11,11 @@
 #include "scenario.h"
 
 /* reaper's CPU: this share of the wall time it ran, plus a floor for its
- * start-up (the harness's rule). */
+ * start-up (the harness's rule), larger for a dynamic binary (a
+ * sanitizer's start-up). */
 #define CHECK_CPU_SHARE 0.10
 #define CHECK_CPU_FLOOR_MS 100
+#define CHECK_CPU_FLOOR_DYNAMIC_MS 400
 
 #define MAX_SURVIVORS 32
 
@@ -27,6 +29,7 @@ struct observed {
 	struct facts facts;
 	char dir[32];         /* the scenario's, with the tree's report */
 	long cpu_ms;          /* reaper's, -1 when unknown */
+	long cpu_floor_ms;    /* its budget's floor */
 	char zombie[200];     /* the first zombie seen left too long, or "" */
 	int canary_signals;   /* signals the canary received */
 	bool canary_dead;
