@@ -50,18 +50,6 @@ static struct node *runs_of(const struct facts *f, size_t *n)
 	return v;
 }
 
-/* When a run was over: its own last line, the SIGKILL sent to it, or
- * reaper's exit. */
-static uint64_t run_end(const struct facts *f, const struct node *run)
-{
-	if (run->end != 0)
-		return run->ended;
-	for (size_t i = 0; i < f->nsent; i++)
-		if (f->sent[i].kind == EV_KILL && f->sent[i].at >= run->started)
-			return f->sent[i].at;
-	return f->ended;
-}
-
 static const struct node *run_at(const struct node *runs, size_t n,
 				 uint64_t at)
 {
@@ -108,7 +96,7 @@ static void check_one_forward(const struct scenario *s, const struct facts *f,
 		     "%s) reached it %d of %d times, though it lived %ldms longer",
 		     scenario_signame(e->sig, a, sizeof a), e->count, ms(f, e->at),
 		     scenario_signame(y, b, sizeof b), got, need,
-		     (long)((run_end(f, run) - model_effective(f, e->at)) / 1000));
+		     (long)((model_run_end(f, run) - model_effective(f, e->at)) / 1000));
 	}
 }
 
@@ -123,7 +111,7 @@ static void check_forwarding(const struct scenario *s, const struct facts *f,
 		const struct node *run = run_at(runs, n, e->at);
 		int y = model_forwarded(s, e->sig);
 		if (e->kind != EV_SIGNAL || y == 0 || run == NULL ||
-		    run_end(f, run) < model_effective(f, e->at) + FORWARD_WINDOW_US)
+		    model_run_end(f, run) < model_effective(f, e->at) + FORWARD_WINDOW_US)
 			continue;
 		check_one_forward(s, f, e, run, v);
 	}
@@ -166,7 +154,7 @@ static uint64_t graceful_mask(const struct scenario *s)
 static uint64_t cleanup_began(const struct scenario *s, const struct facts *f,
 			      const struct node *run)
 {
-	uint64_t end = run_end(f, run), timeout = model_timeout_at(s, f);
+	uint64_t end = model_run_end(f, run), timeout = model_timeout_at(s, f);
 
 	return timeout != 0 && timeout < end ? timeout : end;
 }

@@ -152,7 +152,17 @@ static void unrecorded_end(struct codes *c, const struct scenario *s,
 	}
 }
 
-/* What the last run ended with; returns when, or 0 if no run ended. */
+uint64_t model_run_end(const struct facts *f, const struct node *run)
+{
+	if (run->end != 0)
+		return run->ended;
+	for (size_t i = 0; i < f->nsent; i++)
+		if (f->sent[i].kind == EV_KILL && f->sent[i].at >= run->started)
+			return f->sent[i].at;
+	return f->ended;
+}
+
+/* What the last run ended with; returns when, or 0 if none ran. */
 static uint64_t last_run(struct codes *c, const struct scenario *s,
 			 const struct facts *f)
 {
@@ -173,7 +183,7 @@ static uint64_t last_run(struct codes *c, const struct scenario *s,
 	for (size_t i = 0; i < f->nsent; i++)
 		if (f->sent[i].kind == EV_KILL && f->sent[i].at >= last->started)
 			allow(c, s, 128 + SIGKILL);
-	return last->end != 0 ? last->ended : f->ended;
+	return model_run_end(f, last);
 }
 
 static void pause_codes(struct codes *c, const struct scenario *s,

@@ -61,6 +61,10 @@ bool model_look_deadline(const struct scenario *s, const struct facts *f,
 bool model_exit_ok(const struct scenario *s, const struct facts *f,
 		   char *why, size_t len);
 
+/* When a run of the workload was over: its own last line, else the
+ * SIGKILL sent to it, else reaper's exit. */
+uint64_t model_run_end(const struct facts *f, const struct node *run);
+
 /* The time the scenario's timeout falls, or 0 without one. */
 uint64_t model_timeout_at(const struct scenario *s, const struct facts *f);
 
