@@ -179,10 +179,18 @@ static uint64_t last_run(struct codes *c, const struct scenario *s,
 		allow(c, s, 128 + (int)last->end_arg);
 	else
 		unrecorded_end(c, s, f);
-	/* Between its last line and its end, SIGKILL may still come first. */
-	for (size_t i = 0; i < f->nsent; i++)
-		if (f->sent[i].kind == EV_KILL && f->sent[i].at >= last->started)
+	/* Between its last line and its end, SIGKILL may still come first,
+	 * and, where its exit takes them, a forwarded signal. */
+	for (size_t i = 0; i < f->nsent; i++) {
+		int y = model_forwarded(s, f->sent[i].sig);
+		if (f->sent[i].at < last->started)
+			continue;
+		if (f->sent[i].kind == EV_KILL)
 			allow(c, s, 128 + SIGKILL);
+		if (f->sent[i].kind == EV_SIGNAL && f->open_exit && y != 0 &&
+		    kills_by_default(y))
+			allow(c, s, 128 + y);
+	}
 	return model_run_end(f, last);
 }
 

@@ -36,6 +36,8 @@ struct facts {
 	uint64_t ended;    /* reaper's exit was seen */
 	bool overran;      /* still running at its bound: the runner killed it */
 	int code;          /* its exit status, as a shell shows it */
+	bool open_exit;    /* the probe's exit takes signals after its last
+			    * line (a sanitizer's leak check unblocks them) */
 	size_t nsent;
 	struct sent sent[MAX_EVENTS];
 	const struct records *records;
