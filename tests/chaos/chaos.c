@@ -5,11 +5,12 @@
  * exactly that scenario.
  *
  *   chaos [--reaper PATH] [--probe PATH] [--restrict PATH] [-v] [--show]
- *         (--seed S --one | [--seed S] --seconds N | [--seed S] --count N
- *          | --seeds FILE)
+ *         (--seed S --one [--repeat N] | [--seed S] --seconds N
+ *          | [--seed S] --count N | --seeds FILE)
  *
  * -v says each scenario that passed too; --show prints the scenarios and
- * runs nothing.
+ * runs nothing; --repeat runs the one scenario N times, for a race that
+ * shows in some runs only.
  */
 #include <elf.h>
 #include <errno.h>
@@ -34,7 +35,7 @@ struct options {
 	const char *self, *seeds;
 	uint64_t seed;
 	bool seeded, one, verbose, show;
-	long seconds, count;
+	long seconds, count, repeat;
 };
 
 struct tally {
@@ -54,8 +55,8 @@ static struct fit fit;
 static int usage(const char *why)
 {
 	fprintf(stderr, "chaos: %s\nusage: chaos [--reaper PATH] [--probe PATH] "
-		"[--restrict PATH] [-v] [--show] (--seed S --one | [--seed S] --seconds N | "
-		"[--seed S] --count N | --seeds FILE)\n", why);
+		"[--restrict PATH] [-v] [--show] (--seed S --one [--repeat N] | "
+		"[--seed S] --seconds N | [--seed S] --count N | --seeds FILE)\n", why);
 	return 125;
 }
 
@@ -98,6 +99,8 @@ static bool parse(struct options *o, int argc, char **argv)
 			o->seconds = (long)v;
 		else if (strcmp(a, "--count") == 0 && number(val, &v))
 			o->count = (long)v;
+		else if (strcmp(a, "--repeat") == 0 && number(val, &v) && v > 0)
+			o->repeat = (long)v;
 		else
 			return false;
 		i += takes;
@@ -279,7 +282,7 @@ static bool runs_without_proc(const struct programs *p)
 int main(int argc, char **argv)
 {
 	struct options o = {.programs = {REAPER_BIN, PROBE_BIN, RESTRICT},
-			    .self = argv[0]};
+			    .self = argv[0], .repeat = 1};
 	struct tally t = {0, 0, 0};
 
 	if (!parse(&o, argc, argv))
@@ -301,7 +304,8 @@ int main(int argc, char **argv)
 	fit.cpu_floor_ms = dynamic(o.programs.reaper) ? CHECK_CPU_FLOOR_DYNAMIC_MS
 						      : CHECK_CPU_FLOOR_MS;
 	if (o.one)
-		one(&o, o.seed, &t);
+		for (long i = 0; i < o.repeat; i++)
+			one(&o, o.seed, &t);
 	else if (o.seeds != NULL && !from_file(&o, &t))
 		return 1;
 	else if (o.seeds == NULL)
