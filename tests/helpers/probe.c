@@ -24,6 +24,8 @@
  *   probe bomb            fork without end, every process, until the
  *                         process limit says no; the first one returns
  *                         after its first refusal, the rest go on
+ *   probe tree ...        the random system test's process tree, each
+ *                         node reporting what it lives through (nodes.h)
  */
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -38,6 +40,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "nodes.h"
 #include "orphan.h"
 
 static void say(const char *fmt, long a, long b, long c, long d)
@@ -220,6 +223,8 @@ int main(int argc, char **argv)
 		return bomb();
 	if (argc == 2 && strcmp(argv[1], "setuid") == 0)
 		return setuid_root();
+	if (argc >= 2 && strcmp(argv[1], "tree") == 0)
+		return nodes_main(argc - 2, argv + 2);
 	if (argc == 2 && strcmp(argv[1], "euid") == 0)
 		return printf("%ld\n", (long)geteuid()) < 0;
 	fprintf(stderr, "usage: probe signals [STOP] | fds | orphans N | bind | euid\n");

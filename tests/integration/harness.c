@@ -1,4 +1,5 @@
 #include "harness.h"
+#include "procfs.h"
 #include "runner.h"
 
 #include <dirent.h>
@@ -212,21 +213,6 @@ void proc_start(struct proc *p, char *const argv[], const struct start_opts *o)
 	p->err = err[0];
 }
 
-static bool read_proc(pid_t pid, const char *file, char *buf, size_t len)
-{
-	char path[64];
-	int fd;
-	ssize_t n;
-
-	snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, file);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return false;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	buf[n > 0 ? n : 0] = '\0';
-	return n > 0;
-}
-
 /* The name and CPU time of a process, from its stat; a zombie keeps
  * both until reaped. */
 static bool cpu_of(pid_t pid, char name[16], long *cpu_ms)
@@ -235,7 +221,7 @@ static bool cpu_of(pid_t pid, char name[16], long *cpu_ms)
 	const char *s, *open_paren;
 	unsigned long long utime, stime;
 
-	if (!read_proc(pid, "stat", buf, sizeof buf) ||
+	if (!procfs_read(pid, "stat", buf, sizeof buf) ||
 	    (open_paren = strchr(buf, '(')) == NULL ||
 	    (s = strrchr(buf, ')')) == NULL ||
 	    sscanf(s + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
@@ -390,7 +376,7 @@ bool proc_running(pid_t pid)
 	char buf[1024];
 	const char *state;
 
-	if (!read_proc(pid, "stat", buf, sizeof buf) ||
+	if (!procfs_read(pid, "stat", buf, sizeof buf) ||
 	    (state = strrchr(buf, ')')) == NULL || state[1] != ' ')
 		return false;
 	return state[2] != 'Z' && state[2] != 'X';
@@ -401,7 +387,7 @@ bool proc_sleeping(pid_t pid)
 	char wchan[128];
 
 	/* wchan reads "0" while the task runs or is about to switch out. */
-	return read_proc(pid, "wchan", wchan, sizeof wchan) &&
+	return procfs_read(pid, "wchan", wchan, sizeof wchan) &&
 	       strcmp(wchan, "0") != 0;
 }
 
@@ -421,7 +407,7 @@ long proc_status_field(pid_t pid, const char *field)
 	char status[4096];
 	char *at;
 
-	ck_assert(read_proc(pid, "status", status, sizeof status));
+	ck_assert(procfs_read(pid, "status", status, sizeof status));
 	at = strstr(status, field);
 	ck_assert_msg(at != NULL, "no %s in /proc/%d/status", field, (int)pid);
 	return strtol(at + strlen(field) + 1, NULL, 10);
@@ -459,23 +445,6 @@ int count_lines(const char *text, const char *needle)
 	return n;
 }
 
-static size_t children_of(pid_t pid, pid_t *out, size_t max)
-{
-	char file[64], buf[8192];
-	size_t n = 0;
-
-	snprintf(file, sizeof file, "task/%d/children", (int)pid);
-	if (!read_proc(pid, file, buf, sizeof buf))
-		return 0;
-	for (char *s = buf, *end; n < max; s = end) {
-		long v = strtol(s, &end, 10);
-		if (end == s)
-			break;
-		out[n++] = (pid_t)v;
-	}
-	return n;
-}
-
 bool can_unshare(void)
 {
 	if (system("/usr/bin/unshare --pid --fork --mount-proc /bin/true "
@@ -490,7 +459,7 @@ pid_t pid1_of(pid_t unshare)
 {
 	pid_t kids[2];
 
-	ck_assert_int_eq(children_of(unshare, kids, 2), 1);
+	ck_assert_int_eq(procfs_children(unshare, kids, 2), 1);
 	return kids[0];
 }
 
@@ -505,7 +474,7 @@ void harness_teardown(void)
 	size_t n;
 
 	/* Killing a child hands its own children to us; repeat until none. */
-	while ((n = children_of(getpid(), kids, 1024)) > 0) {
+	while ((n = procfs_children(getpid(), kids, 1024)) > 0) {
 		for (size_t i = 0; i < n; i++)
 			kill(kids[i], SIGKILL);
 		for (size_t i = 0; i < n; i++)
