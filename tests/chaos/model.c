@@ -231,6 +231,11 @@ bool model_exit_ok(const struct scenario *s, const struct facts *f,
 		uint64_t end = last_run(&c, s, f);
 		if (timeout != 0 && (end == 0 || end > timeout + window))
 			c = (struct codes){{0}};
+		/* Under a descriptor limit it cannot set up in (its signalfd,
+		 * timer, the caller's directory, the start's pipe, besides
+		 * what it inherited), reaper fails before any run: 125. */
+		if (end == 0 && s->nofile > 0)
+			c.bits[125 / 64] |= 1ULL << (125 % 64);
 		if (timeout != 0 && f->ended >= timeout &&
 		    (end == 0 || end + window >= timeout || s->restart != RESTART_NO))
 			c.bits[124 / 64] |= 1ULL << (124 % 64);

@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "model.h"
-#include "procfs.h"
+#include "procread.h"
 #include "records.h"
 
 /* How often reaper's children are looked at while it runs. */
@@ -77,7 +77,7 @@ static char stat_of(pid_t pid, char comm[16], pid_t *pgid)
 	int group = 0;
 	char state;
 
-	if (!procfs_read(pid, "stat", buf, sizeof buf) ||
+	if (!procread_file(pid, "stat", buf, sizeof buf) ||
 	    (open_paren = strchr(buf, '(')) == NULL ||
 	    (close_paren = strrchr(buf, ')')) == NULL ||
 	    sscanf(close_paren + 2, "%c %*d %d", &state, &group) != 2)
@@ -104,7 +104,7 @@ static void sample_zombies(struct run *r, uint64_t now)
 		r->z.n = 0;
 	if (state != 'S' || r->o->zombie[0] != '\0')
 		return;
-	n = procfs_children(r->reaper, kids, MAX_ZOMBIES);
+	n = procread_children(r->reaper, kids, MAX_ZOMBIES);
 	for (size_t i = 0; i < n; i++) {
 		uint64_t since = now;
 		if (stat_of(kids[i], comm, NULL) != 'Z')
@@ -505,7 +505,7 @@ static bool start_joiners(struct run *r)
 static pid_t workload_pid(const struct run *r)
 {
 	static pid_t kids[MAX_ZOMBIES];
-	size_t n = procfs_children(r->reaper, kids, MAX_ZOMBIES);
+	size_t n = procread_children(r->reaper, kids, MAX_ZOMBIES);
 	char comm[16];
 
 	for (size_t i = 0; i < n; i++)
@@ -536,7 +536,7 @@ static bool send_event(struct run *r, const struct event *e)
 		return write(r->orders, order, (size_t)n) == n;
 	case EV_JOINERS:
 		for (size_t i = 0; i < r->njoiners; i++)
-			if (procfs_children(r->joiners[i], &kid, 1) == 1)
+			if (procread_children(r->joiners[i], &kid, 1) == 1)
 				kill(kid, SIGTERM);
 		return true;
 	}
@@ -576,7 +576,7 @@ static void collect_reaper(struct run *r)
 	waitid(P_PID, (id_t)r->reaper, &info, WEXITED | WNOWAIT);
 	f->ended = now_us();
 	r->o->cpu_ms = -1;
-	if (procfs_read(r->reaper, "stat", buf, sizeof buf) && (s = strrchr(buf, ')')) != NULL &&
+	if (procread_file(r->reaper, "stat", buf, sizeof buf) && (s = strrchr(buf, ')')) != NULL &&
 	    sscanf(s + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
 		   &utime, &stime) == 2)
 		r->o->cpu_ms = (long)((utime + stime) * 1000 /
@@ -614,12 +614,12 @@ static bool dying(pid_t pid)
 	unsigned long long mask = 0;
 	unsigned flags = 0;
 
-	if (procfs_read(pid, "stat", status, sizeof status) &&
+	if (procread_file(pid, "stat", status, sizeof status) &&
 	    (at = strrchr(status, ')')) != NULL &&
 	    sscanf(at + 2, "%*c %*d %*d %*d %*d %*d %u", &flags) == 1 &&
 	    (flags & 0x4))
 		return true;
-	if (!procfs_read(pid, "status", status, sizeof status))
+	if (!procread_file(pid, "status", status, sizeof status))
 		return false;
 	for (const char *field = "SigPnd:"; field != NULL;
 	     field = strcmp(field, "SigPnd:") == 0 ? "ShdPnd:" : NULL)
@@ -669,7 +669,7 @@ static void end_children(void)
 	static pid_t kids[MAX_ZOMBIES];
 	size_t n;
 
-	while ((n = procfs_children(getpid(), kids, MAX_ZOMBIES)) > 0) {
+	while ((n = procread_children(getpid(), kids, MAX_ZOMBIES)) > 0) {
 		for (size_t i = 0; i < n; i++)
 			kill(kids[i], SIGKILL);
 		for (size_t i = 0; i < n; i++)

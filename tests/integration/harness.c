@@ -1,5 +1,5 @@
 #include "harness.h"
-#include "procfs.h"
+#include "procread.h"
 #include "runner.h"
 
 #include <dirent.h>
@@ -221,7 +221,7 @@ static bool cpu_of(pid_t pid, char name[16], long *cpu_ms)
 	const char *s, *open_paren;
 	unsigned long long utime, stime;
 
-	if (!procfs_read(pid, "stat", buf, sizeof buf) ||
+	if (!procread_file(pid, "stat", buf, sizeof buf) ||
 	    (open_paren = strchr(buf, '(')) == NULL ||
 	    (s = strrchr(buf, ')')) == NULL ||
 	    sscanf(s + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
@@ -376,7 +376,7 @@ bool proc_running(pid_t pid)
 	char buf[1024];
 	const char *state;
 
-	if (!procfs_read(pid, "stat", buf, sizeof buf) ||
+	if (!procread_file(pid, "stat", buf, sizeof buf) ||
 	    (state = strrchr(buf, ')')) == NULL || state[1] != ' ')
 		return false;
 	return state[2] != 'Z' && state[2] != 'X';
@@ -387,7 +387,7 @@ bool proc_sleeping(pid_t pid)
 	char wchan[128];
 
 	/* wchan reads "0" while the task runs or is about to switch out. */
-	return procfs_read(pid, "wchan", wchan, sizeof wchan) &&
+	return procread_file(pid, "wchan", wchan, sizeof wchan) &&
 	       strcmp(wchan, "0") != 0;
 }
 
@@ -397,7 +397,7 @@ long fd_flags(pid_t pid, int fd)
 	const char *at;
 
 	snprintf(file, sizeof file, "fdinfo/%d", fd);
-	ck_assert(read_proc(pid, file, info, sizeof info));
+	ck_assert(procread_file(pid, file, info, sizeof info));
 	ck_assert_ptr_nonnull(at = strstr(info, "flags:"));
 	return strtol(at + strlen("flags:"), NULL, 8);
 }
@@ -407,7 +407,7 @@ long proc_status_field(pid_t pid, const char *field)
 	char status[4096];
 	char *at;
 
-	ck_assert(procfs_read(pid, "status", status, sizeof status));
+	ck_assert(procread_file(pid, "status", status, sizeof status));
 	at = strstr(status, field);
 	ck_assert_msg(at != NULL, "no %s in /proc/%d/status", field, (int)pid);
 	return strtol(at + strlen(field) + 1, NULL, 10);
@@ -459,7 +459,7 @@ pid_t pid1_of(pid_t unshare)
 {
 	pid_t kids[2];
 
-	ck_assert_int_eq(procfs_children(unshare, kids, 2), 1);
+	ck_assert_int_eq(procread_children(unshare, kids, 2), 1);
 	return kids[0];
 }
 
@@ -474,7 +474,7 @@ void harness_teardown(void)
 	size_t n;
 
 	/* Killing a child hands its own children to us; repeat until none. */
-	while ((n = procfs_children(getpid(), kids, 1024)) > 0) {
+	while ((n = procread_children(getpid(), kids, 1024)) > 0) {
 		for (size_t i = 0; i < n; i++)
 			kill(kids[i], SIGKILL);
 		for (size_t i = 0; i < n; i++)

@@ -1,11 +1,11 @@
-#include "procfs.h"
+#include "procread.h"
 
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
-bool procfs_read(pid_t pid, const char *file, char *buf, size_t len)
+bool procread_file(pid_t pid, const char *file, char *buf, size_t len)
 {
 	char path[64];
 	int fd;
@@ -20,14 +20,14 @@ bool procfs_read(pid_t pid, const char *file, char *buf, size_t len)
 	return n > 0;
 }
 
-size_t procfs_children(pid_t pid, pid_t *out, size_t max)
+size_t procread_children(pid_t pid, pid_t *out, size_t max)
 {
 	static char buf[65536];
 	char file[48];
 	size_t n = 0;
 
 	snprintf(file, sizeof file, "task/%d/children", (int)pid);
-	if (!procfs_read(pid, file, buf, sizeof buf))
+	if (!procread_file(pid, file, buf, sizeof buf))
 		return 0;
 	for (char *s = buf, *end; n < max; s = end) {
 		long v = strtol(s, &end, 10);
