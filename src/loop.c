@@ -209,11 +209,25 @@ static void reap_children(struct loop *l)
 	}
 }
 
+/* When the signals read together came is not known, only that it was
+ * before the read. Where a deadline has passed too (reaper was stopped,
+ * or slow to wake), they are taken to have come before it: a signal sent
+ * during a restart's back-off is the back-off's, and does not reach the
+ * run started once it is over. The deadline is acted on next, by the
+ * timer, which has fired. */
+static uint64_t signals_came_at(const struct loop *l)
+{
+	uint64_t now = clock_now(), due = policy_next_deadline(l->policy);
+
+	return due <= now ? due - 1 : now;
+}
+
 static void read_signals(struct loop *l)
 {
 	struct signalfd_siginfo si[32];
 	struct actions acts;
 	ssize_t n = read(l->sfd, si, sizeof si);
+	uint64_t at = signals_came_at(l);
 
 	if (n < 0) {
 		if (errno == EINTR || errno == EAGAIN)
@@ -230,7 +244,7 @@ static void read_signals(struct loop *l)
 			reap_note(&l->reap, from);
 			continue;
 		}
-		policy_on_signal(l->policy, sig, from == l->self, clock_now(), &acts);
+		policy_on_signal(l->policy, sig, from == l->self, at, &acts);
 		act(l, &acts);
 	}
 }
