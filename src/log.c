@@ -81,7 +81,8 @@ int log_fd(void)
 	return own_fd;
 }
 
-/* One try, which does not wait: the bytes written, or -1 and errno. */
+/* One try, which does not wait: the bytes written, or -1 and errno.
+ * Never EINTR: every signal is blocked in reaper, none has a handler. */
 static ssize_t write_once(const char *buf, size_t len)
 {
 	struct pollfd pfd = {.fd = STDERR_FILENO, .events = POLLOUT};
@@ -100,22 +101,12 @@ static ssize_t write_once(const char *buf, size_t len)
 	return ready == 1 ? write(STDERR_FILENO, buf, len) : -1;
 }
 
-static ssize_t write_now(const char *buf, size_t len)
-{
-	ssize_t n;
-
-	do
-		n = write_once(buf, len);
-	while (n < 0 && errno == EINTR);
-	return n;
-}
-
 /* Writes what stderr takes of buf now and keeps the rest, to be written
  * before anything else, so that no line continues a half one. True when
  * all of it went; otherwise errno says why not. */
 static bool put(const char *buf, size_t len)
 {
-	ssize_t n = write_now(buf, len);
+	ssize_t n = write_once(buf, len);
 
 	if (n < 0) {
 		if (errno == EPIPE)

@@ -13,10 +13,7 @@
 
 void report_count(unsigned long *count, unsigned long n)
 {
-	if (*count == ULONG_MAX || n == ULONG_MAX || n > ULONG_MAX - 1 - *count)
-		*count = ULONG_MAX;
-	else
-		*count += n;
+	*count = *count == ULONG_MAX || n == ULONG_MAX ? ULONG_MAX : *count + n;
 }
 
 void report_forward(int sig, pid_t target, int err)
