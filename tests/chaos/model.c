@@ -194,6 +194,22 @@ static uint64_t last_run(struct codes *c, const struct scenario *s,
 	return model_run_end(f, last);
 }
 
+/* A forwarded signal a run dies of ends the restarts there, whichever
+ * run it reached: one just started may die of it before it says
+ * anything. */
+static void restarts_stopped_by_signals(struct codes *c,
+					const struct scenario *s,
+					const struct facts *f)
+{
+	if (s->restart == RESTART_NO)
+		return;
+	for (size_t i = 0; i < f->nsent; i++) {
+		int y = model_forwarded(s, f->sent[i].sig);
+		if (f->sent[i].kind == EV_SIGNAL && y != 0 && kills_by_default(y))
+			allow(c, s, 128 + y);
+	}
+}
+
 static void pause_codes(struct codes *c, const struct scenario *s,
 			const struct facts *f, uint64_t window)
 {
@@ -231,11 +247,13 @@ bool model_exit_ok(const struct scenario *s, const struct facts *f,
 		uint64_t end = last_run(&c, s, f);
 		if (timeout != 0 && (end == 0 || end > timeout + window))
 			c = (struct codes){{0}};
-		/* Under a descriptor limit it cannot set up in (its signalfd,
-		 * timer, the caller's directory, the start's pipe, besides
-		 * what it inherited), reaper fails before any run: 125. */
-		if (end == 0 && s->nofile > 0)
+		/* Under a descriptor limit it cannot start a run in (its
+		 * signalfd, timer and log, the caller's directory, the start's
+		 * pipe, besides what it inherited), a start fails, and reaper,
+		 * out of restarts, exits 125. */
+		if (s->nofile > 0)
 			c.bits[125 / 64] |= 1ULL << (125 % 64);
+		restarts_stopped_by_signals(&c, s, f);
 		if (timeout != 0 && f->ended >= timeout &&
 		    (end == 0 || end + window >= timeout || s->restart != RESTART_NO))
 			c.bits[124 / 64] |= 1ULL << (124 % 64);
