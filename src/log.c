@@ -126,6 +126,7 @@ static void count_lost(int err)
 }
 
 /* "reaper: " fmt "\n" into buf, cut to fit size; returns its length. */
+__attribute__((format(printf, 3, 0)))
 static size_t shape(char *buf, size_t size, const char *fmt, va_list ap)
 {
 	const size_t prefix = sizeof "reaper: " - 1;
